@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Solaris doors for Linux: door_call and door_return, the hand-off.
+ *
+ * A caller takes a parked server thread off its context's pool, hands it
+ * the call record (on the caller's stack) and wakes it; the server places
+ * the arguments in its own address space, runs the procedure in user
+ * space, and its next DOOR_IOC_RETURN hands the results back, wakes the
+ * caller and parks again, all in the same ioctl.
+ *
+ * Wake-ups: the waker reads the sleeper's task pointer before publishing
+ * the state that lets the sleeper leave, and wakes it inside an RCU
+ * read-side section, so the sleeper may return and even exit at once.
+ */
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "doors.h"
+
+/*
+ * Finish a call served by @t with @error (or EINTR if its caller gave up).
+ * Called with ctx->lock held; releases it.  The call record belongs to
+ * the caller again as soon as its state is DONE.
+ */
+static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
+			     struct door_call *call, int error)
+	__releases(&ctx->lock)
+{
+	struct task_struct *caller = call->caller;
+
+	t->call = NULL;
+	call->door->active--;
+	call->busy = false;
+	call->error = call->abandoned ? -EINTR : error;
+	rcu_read_lock();
+	smp_store_release(&call->state, DOOR_CALL_DONE);
+	spin_unlock(&ctx->lock);
+	wake_up_process(caller);
+	rcu_read_unlock();
+}
+
+/* Give the call to a parked server thread of the door's pool. */
+static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
+{
+	struct door *door = call->door;
+	struct task_struct *server;
+	struct door_thread *t;
+
+	spin_lock(&ctx->lock);
+	for (;;) {
+		if (door->revoked) {
+			spin_unlock(&ctx->lock);
+			return -EBADF;
+		}
+		if (!list_empty(&ctx->parked))
+			break;
+		spin_unlock(&ctx->lock);
+		/* illumos: interrupted while no thread is free is EAGAIN */
+		if (wait_event_interruptible(ctx->pool_wait,
+					     READ_ONCE(ctx->nparked) ||
+					     READ_ONCE(door->revoked)))
+			return -EAGAIN;
+		spin_lock(&ctx->lock);
+	}
+	t = list_first_entry(&ctx->parked, struct door_thread, park);
+	list_del_init(&t->park);
+	ctx->nparked--;
+	door->active++;
+	call->server = t;
+	call->state = DOOR_CALL_ACTIVE;
+	call->busy = true;
+	WRITE_ONCE(t->call, call);
+	rcu_read_lock();
+	server = t->task;
+	spin_unlock(&ctx->lock);
+	wake_up_process(server);
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Wait for the server.  A signal abandons the call, unless the server is
+ * copying in or out of it at that moment: then the server finishes it with
+ * EINTR as soon as it is done.
+ */
+static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
+{
+	bool abandoning = false;
+
+	for (;;) {
+		set_current_state(abandoning ? TASK_UNINTERRUPTIBLE :
+			TASK_INTERRUPTIBLE);
+		if (smp_load_acquire(&call->state) != DOOR_CALL_ACTIVE)
+			break;
+		if (!abandoning && signal_pending(current)) {
+			__set_current_state(TASK_RUNNING);
+			spin_lock(&ctx->lock);
+			if (call->state != DOOR_CALL_ACTIVE) {
+				spin_unlock(&ctx->lock);
+				break;
+			}
+			if (call->busy) {
+				call->abandoned = true;
+				abandoning = true;
+				spin_unlock(&ctx->lock);
+				continue;
+			}
+			/* The procedure runs on; its results will be dropped. */
+			call->server->call = NULL;
+			call->door->active--;
+			spin_unlock(&ctx->lock);
+			return -EINTR;
+		}
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return call->state == DOOR_CALL_DONE ? call->error : 0;
+}
+
+/* The caller has copied large results: let the server thread go on. */
+static void door_call_release_server(struct door_ctx *ctx,
+				     struct door_call *call)
+{
+	struct door_thread *t = call->server;
+	struct task_struct *server;
+
+	spin_lock(&ctx->lock);
+	call->door->active--;
+	rcu_read_lock();
+	server = t->task;
+	smp_store_release(&t->call, NULL);
+	spin_unlock(&ctx->lock);
+	wake_up_process(server);
+	rcu_read_unlock();
+}
+
+/*
+ * Copy the results to rbuf, or to a new mapping when they do not fit, and
+ * tell the caller where they are.
+ */
+static int door_call_results(struct door_ctx *ctx, struct door_call *call,
+			     struct door_call_args *args,
+			     struct door_call_args __user *uarg)
+{
+	bool large = call->state == DOOR_CALL_REPLIED;
+	size_t size = call->res_size;
+	unsigned long dst = args->rbuf;
+	bool mapped = false;
+	int ret = 0;
+
+	if (size > args->rsize) {
+		dst = door_map_anon(size);
+		if (dst)
+			mapped = true;
+		else
+			ret = -EOVERFLOW;
+	}
+	if (!ret && large)
+		ret = door_copy_from_mm((void __user *)dst, call->res_mm,
+					call->res_addr, size);
+	else if (!ret && copy_to_user((void __user *)dst, call->inl, size))
+		ret = -EFAULT;
+	if (large)
+		door_call_release_server(ctx, call);
+	if (ret)
+		goto unmap;
+
+	args->data_ptr = dst;
+	args->data_size = size;
+	args->desc_num = 0;
+	if (mapped) {
+		args->rbuf = dst;
+		args->rsize = PAGE_ALIGN(size);
+	}
+	if (!copy_to_user(uarg, args, sizeof(*args)))
+		return 0;
+	ret = -EFAULT;
+unmap:
+	if (mapped)
+		vm_munmap(dst, PAGE_ALIGN(size));
+	return ret;
+}
+
+long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
+{
+	struct door_call_args args;
+	struct door_call call;
+	struct door_ctx *ctx;
+	struct file *file;
+	long ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.pad)
+		return -EINVAL;
+	if (args.desc_num)
+		return -EOPNOTSUPP;
+	if (!access_ok(u64_to_user_ptr(args.data_ptr), args.data_size))
+		return -EFAULT;
+
+	file = door_fget(args.fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	call.caller = current;
+	call.mm = current->mm;
+	call.door = file->private_data;
+	call.data_ptr = args.data_ptr;
+	call.data_size = args.data_size;
+	call.abandoned = false;
+	call.error = 0;
+	call.res_size = 0;
+	ctx = call.door->ctx;
+
+	ret = -EFAULT;
+	if (args.data_size <= DOOR_INLINE_MAX &&
+	    copy_from_user(call.inl, u64_to_user_ptr(args.data_ptr),
+			   args.data_size))
+		goto out;
+	ret = door_dispatch(ctx, &call);
+	if (!ret)
+		ret = door_call_wait(ctx, &call);
+	if (!ret)
+		ret = door_call_results(ctx, &call, &args, uarg);
+out:
+	fput(file);
+	return ret;
+}
+
+/* Server side. */
+
+static struct door_thread *door_thread_find(struct door_ctx *ctx,
+					    struct pid *pid)
+{
+	struct door_thread *t;
+
+	hash_for_each_possible(ctx->threads, t, hnode, (unsigned long)pid)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+/* The calling thread's record; made at its first DOOR_IOC_RETURN. */
+static struct door_thread *door_thread_get(struct door_ctx *ctx)
+{
+	struct pid *pid = task_pid(current);
+	struct door_thread *t;
+
+	spin_lock(&ctx->lock);
+	t = door_thread_find(ctx, pid);
+	spin_unlock(&ctx->lock);
+	if (t)
+		return t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return NULL;
+	t->pid = get_pid(pid);
+	t->task = current;
+	INIT_LIST_HEAD(&t->park);
+	spin_lock(&ctx->lock);
+	hash_add(ctx->threads, &t->hnode, (unsigned long)pid);
+	spin_unlock(&ctx->lock);
+	return t;
+}
+
+/* Hand the results of the call @t serves, if any, to its caller. */
+static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
+			struct door_return_args *args)
+{
+	void __user *data = u64_to_user_ptr(args->data_ptr);
+	size_t size = args->data_size;
+	struct door_call *call;
+	struct task_struct *caller;
+	int ret = 0;
+
+	spin_lock(&ctx->lock);
+	call = t->call;
+	if (!call) {
+		/* no call, or its caller is gone: nothing to deliver */
+		spin_unlock(&ctx->lock);
+		return 0;
+	}
+	if (args->flags & DOOR_RETURN_ABORT) {
+		door_call_finish(ctx, t, call, -EINTR);
+		return 0;
+	}
+	if (!access_ok(data, size)) {
+		spin_unlock(&ctx->lock);
+		return -EFAULT;
+	}
+	if (size <= DOOR_INLINE_MAX) {
+		call->busy = true;
+		spin_unlock(&ctx->lock);
+		if (copy_from_user(call->inl, data, size))
+			ret = -EFAULT;
+		spin_lock(&ctx->lock);
+		if (ret && !call->abandoned) {
+			call->busy = false;	/* the server may try again */
+			spin_unlock(&ctx->lock);
+			return ret;
+		}
+		call->res_size = size;
+		door_call_finish(ctx, t, call, 0);
+		return 0;
+	}
+
+	/* Large results: the caller copies them from here while we wait. */
+	call->res_mm = current->mm;
+	call->res_addr = args->data_ptr;
+	call->res_size = size;
+	rcu_read_lock();
+	caller = call->caller;
+	smp_store_release(&call->state, DOOR_CALL_REPLIED);
+	spin_unlock(&ctx->lock);
+	wake_up_process(caller);
+	rcu_read_unlock();
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		if (!smp_load_acquire(&t->call))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static void door_unmap_args(struct door_thread *t)
+{
+	if (t->argmap) {
+		vm_munmap(t->argmap, t->argmap_len);
+		t->argmap = 0;
+	}
+}
+
+/* Park in the pool until a call arrives; nservers is what is left. */
+static int door_park(struct door_ctx *ctx, struct door_thread *t,
+		     unsigned int *nservers)
+{
+	spin_lock(&ctx->lock);
+	t->task = current;
+	list_add(&t->park, &ctx->parked);
+	ctx->nparked++;
+	spin_unlock(&ctx->lock);
+	if (wq_has_sleeper(&ctx->pool_wait))
+		wake_up(&ctx->pool_wait);
+
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (READ_ONCE(t->call) || signal_pending(current))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+
+	spin_lock(&ctx->lock);
+	if (t->call) {
+		*nservers = ctx->nparked;
+		spin_unlock(&ctx->lock);
+		return 0;
+	}
+	list_del_init(&t->park);
+	ctx->nparked--;
+	spin_unlock(&ctx->lock);
+	return -ERESTARTSYS;
+}
+
+/*
+ * Place the arguments of the call just taken in the server and describe
+ * the invocation.  busy is set: the call record and the caller's memory
+ * hold still.  Returns 0 to run the procedure, 1 to park again (the call
+ * failed or was abandoned), or an error for the server thread.
+ */
+static int door_take(struct door_ctx *ctx, struct door_thread *t,
+		     struct door_return_args *args,
+		     struct door_return_args __user *uarg,
+		     unsigned int nservers)
+{
+	struct door_call *call = t->call;
+	size_t size = call->data_size;
+	unsigned long dst = args->buf;
+	struct door_invocation inv;
+	int error = 0, ret = 0;
+
+	if (size > args->buf_size) {
+		dst = door_map_anon(size);
+		if (!dst)
+			error = -E2BIG;
+		t->argmap = dst;
+		t->argmap_len = PAGE_ALIGN(size);
+	}
+	if (!error && size > DOOR_INLINE_MAX) {
+		error = door_copy_from_mm((void __user *)dst, call->mm,
+					  call->data_ptr, size);
+	} else if (!error && copy_to_user((void __user *)dst, call->inl,
+					  size)) {
+		error = -EINTR;		/* the server's buffer is bad */
+		ret = -EFAULT;
+	}
+	if (!error) {
+		memset(&inv, 0, sizeof(inv));
+		inv.proc = call->door->proc;
+		inv.cookie = call->door->cookie;
+		inv.data_ptr = size ? dst : 0;
+		inv.data_size = size;
+		inv.nservers = nservers;
+		inv.id = call->door->id;
+		if (copy_to_user(&uarg->inv, &inv, sizeof(inv))) {
+			error = -EINTR;
+			ret = -EFAULT;
+		}
+	}
+
+	spin_lock(&ctx->lock);
+	if (error || call->abandoned) {
+		door_call_finish(ctx, t, call, error);
+		door_unmap_args(t);
+		return ret ?: 1;
+	}
+	call->busy = false;
+	spin_unlock(&ctx->lock);
+	return 0;
+}
+
+long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
+{
+	struct door_return_args args;
+	struct door_thread *t;
+	unsigned int nservers;
+	int ret;
+
+	if (copy_from_user(&args, uarg, offsetof(struct door_return_args, inv)))
+		return -EFAULT;
+	if (args.flags & ~DOOR_RETURN_ABORT)
+		return -EINVAL;
+	if (args.desc_num)
+		return -EOPNOTSUPP;
+	if (ctx->owner != task_tgid(current))
+		return -EPERM;
+	t = door_thread_get(ctx);
+	if (!t)
+		return -ENOMEM;
+
+	ret = door_deliver(ctx, t, &args);
+	if (ret)
+		return ret;
+	do {
+		door_unmap_args(t);
+		ret = door_park(ctx, t, &nservers);
+		if (!ret)
+			ret = door_take(ctx, t, &args, uarg, nservers);
+	} while (ret > 0);
+	return ret;
+}
+
+/* The context is released: fail what its threads were serving. */
+void door_ctx_abort_calls(struct door_ctx *ctx)
+{
+	struct door_thread *t;
+	struct hlist_node *tmp;
+	int bkt;
+
+	spin_lock(&ctx->lock);
+	hash_for_each_safe(ctx->threads, bkt, tmp, t, hnode) {
+		if (t->call) {
+			door_call_finish(ctx, t, t->call, -EINTR);
+			spin_lock(&ctx->lock);
+		}
+		hash_del(&t->hnode);
+		put_pid(t->pid);
+		kfree(t);
+	}
+	spin_unlock(&ctx->lock);
+}

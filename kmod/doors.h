@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Solaris doors for Linux: internal definitions.
+ *
+ * Objects
+ *   door_ctx     one per open of /dev/doors; libdoor opens one per process.
+ *                It owns the process's server pool: the parked server
+ *                threads, the door_thread records, the doors it created.
+ *   door         a door, referenced by door files ("[door]" anon inodes).
+ *   door_thread  a server thread of a context: where it parks, the call it
+ *                is serving, the argument mapping made for that call.
+ *   door_call    one invocation, on the calling thread's kernel stack.
+ *
+ * Locking
+ *   door_ctx.lock (spinlock) protects everything in the context: the pool
+ *   (parked, nparked), the thread hash, every door's revoked/active state,
+ *   and the hand-off fields of calls served by the context: door_call.state,
+ *   .busy, .abandoned, .error and door_thread.call.
+ *   door_attach_lock (mutex) protects the attachment table; it is never
+ *   taken under a door_ctx.lock.  No other mm's mmap_lock is held while
+ *   touching our own user memory (see door_copy_from_mm()).
+ *
+ * Lifetime
+ *   A door file holds a reference on its door; a door holds a reference on
+ *   its context; the context file holds one more.  A call holds the door
+ *   file for its duration.  An attachment holds the door file and the path.
+ *   Every file holds the module, so rmmod waits for all of them.
+ *
+ *   A call record lives on the caller's stack.  Whoever sets busy (the
+ *   caller when dispatching, the server while it copies out of or into the
+ *   call) owns the record's buffers; the caller never leaves while busy is
+ *   set, so the server may read the caller's stack and mm.  Once the state
+ *   is DONE the server never touches the record again.
+ */
+#ifndef _DOORS_INTERNAL_H
+#define _DOORS_INTERNAL_H
+
+#include <linux/hashtable.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include "../uapi/linux/doors.h"
+
+/* Arguments and results up to this size travel inside the call record. */
+#define DOOR_INLINE_MAX		512
+
+struct door_ctx {
+	spinlock_t lock;
+	struct kref ref;
+	struct pid *owner;		/* thread group that opened it */
+	bool dead;			/* its file is released */
+	struct list_head parked;	/* door_thread.park, most recent first */
+	unsigned int nparked;
+	wait_queue_head_t pool_wait;	/* callers waiting for a parked thread */
+	struct list_head doors;		/* door.node */
+	unsigned int ndoors;
+	DECLARE_HASHTABLE(threads, 4);	/* door_thread.hnode, by pid */
+};
+
+struct door {
+	struct kref ref;
+	struct door_ctx *ctx;
+	struct list_head node;		/* in ctx->doors */
+	u64 proc;
+	u64 cookie;
+	u64 id;
+	u32 attributes;
+	bool revoked;
+	unsigned int active;		/* calls dispatched, not finished */
+};
+
+struct door_thread {
+	struct hlist_node hnode;
+	struct list_head park;
+	struct pid *pid;
+	struct task_struct *task;	/* only used while in our ioctls */
+	struct door_call *call;		/* call being served, or NULL */
+	unsigned long argmap;		/* argument mapping to unmap */
+	size_t argmap_len;
+};
+
+enum door_call_state {
+	DOOR_CALL_ACTIVE,		/* a server thread has it */
+	DOOR_CALL_REPLIED,		/* large results wait in the server */
+	DOOR_CALL_DONE,			/* error and inline results are final */
+};
+
+struct door_call {
+	struct task_struct *caller;
+	struct mm_struct *mm;
+	struct door *door;
+	struct door_thread *server;
+	enum door_call_state state;
+	bool busy;
+	bool abandoned;
+	int error;
+	u64 data_ptr;			/* arguments, in the caller */
+	u64 data_size;
+	u64 res_addr;			/* large results, in the server */
+	u64 res_size;
+	struct mm_struct *res_mm;
+	u8 inl[DOOR_INLINE_MAX];
+};
+
+/* door.c */
+extern const struct file_operations door_fops;
+long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg);
+struct file *door_fget(int fd);
+void door_ctx_put(struct door_ctx *ctx);
+void door_ctx_revoke_all(struct door_ctx *ctx);
+
+/* call.c */
+long door_call(struct door_ctx *ctx, struct door_call_args __user *uarg);
+long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg);
+void door_ctx_abort_calls(struct door_ctx *ctx);
+
+/* copy.c */
+int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
+		      unsigned long src, size_t len);
+unsigned long door_map_anon(size_t len);
+
+/* attach.c */
+long door_fattach(struct door_attach_args __user *uarg);
+long door_fdetach(struct door_attach_args __user *uarg);
+struct file *door_attached_fget(struct file *file);
+
+#endif /* _DOORS_INTERNAL_H */

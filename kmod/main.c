@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Solaris doors for Linux: the /dev/doors device.
+ *
+ * Each open of /dev/doors is a door context: the server side of one
+ * process.  All door operations are ioctls on a context.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include "doors.h"
+
+static int doors_open(struct inode *inode, struct file *file)
+{
+	struct door_ctx *ctx;
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return -ENOMEM;
+	spin_lock_init(&ctx->lock);
+	kref_init(&ctx->ref);
+	ctx->owner = get_pid(task_tgid(current));
+	INIT_LIST_HEAD(&ctx->parked);
+	init_waitqueue_head(&ctx->pool_wait);
+	INIT_LIST_HEAD(&ctx->doors);
+	hash_init(ctx->threads);
+	file->private_data = ctx;
+	return 0;
+}
+
+/*
+ * The last reference to the context is gone: its process has exited (or
+ * closed it).  No ioctl can be running on it, so no server thread is in
+ * the kernel: fail the calls its threads were serving, revoke its doors.
+ */
+static int doors_release(struct inode *inode, struct file *file)
+{
+	struct door_ctx *ctx = file->private_data;
+
+	door_ctx_abort_calls(ctx);
+	door_ctx_revoke_all(ctx);
+	door_ctx_put(ctx);
+	return 0;
+}
+
+static long doors_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct door_ctx *ctx = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case DOOR_IOC_CREATE:
+		return door_create(ctx, uarg);
+	case DOOR_IOC_CALL:
+		return door_call(ctx, uarg);
+	case DOOR_IOC_RETURN:
+		return door_return(ctx, uarg);
+	case DOOR_IOC_FATTACH:
+		return door_fattach(uarg);
+	case DOOR_IOC_FDETACH:
+		return door_fdetach(uarg);
+	}
+	return -ENOTTY;
+}
+
+static void doors_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct door_ctx *ctx = file->private_data;
+	unsigned int nparked, ndoors;
+
+	spin_lock(&ctx->lock);
+	nparked = ctx->nparked;
+	ndoors = ctx->ndoors;
+	spin_unlock(&ctx->lock);
+	seq_printf(m, "door-owner:\t%d\n",
+		   pid_nr_ns(ctx->owner, task_active_pid_ns(current)));
+	seq_printf(m, "door-doors:\t%u\n", ndoors);
+	seq_printf(m, "door-parked:\t%u\n", nparked);
+}
+
+static const struct file_operations doors_fops = {
+	.owner		= THIS_MODULE,
+	.open		= doors_open,
+	.release	= doors_release,
+	.unlocked_ioctl	= doors_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.show_fdinfo	= doors_show_fdinfo,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice doors_misc = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "doors",
+	.fops	= &doors_fops,
+	.mode	= 0666,
+};
+
+module_misc_device(doors_misc);
+
+MODULE_DESCRIPTION("Solaris doors: fast synchronous calls between processes");
+MODULE_AUTHOR("The doors for Linux developers");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * Solaris doors for Linux: the ioctl interface of /dev/doors.
+ *
+ * Every operation is an ioctl on a file opened from /dev/doors (a door
+ * context, one per process).  Doors themselves are file descriptors; an
+ * operation that names a door takes its descriptor number in the argument
+ * structure.  A descriptor of a regular file onto which a door has been
+ * fattach()ed names that door too.
+ *
+ * Rules common to every structure below:
+ *  - pointers travel as __u64;
+ *  - every "flags" field must be zero unless a flag is defined for it, and
+ *    every "pad" or "reserved" field must be zero: anything else is EINVAL;
+ *  - fields marked "out" are written by the kernel on success only.
+ *
+ * Documentation/abi.rst describes every ioctl and its errors.
+ */
+#ifndef _UAPI_LINUX_DOORS_H
+#define _UAPI_LINUX_DOORS_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Door attributes, with the illumos values. */
+#define DOOR_UNREF		0x01
+#define DOOR_PRIVATE		0x02
+#define DOOR_LOCAL		0x04
+#define DOOR_REVOKED		0x08
+#define DOOR_UNREF_MULTI	0x10
+#define DOOR_IS_UNREF		0x20
+#define DOOR_REFUSE_DESC	0x40
+#define DOOR_NO_CANCEL		0x80
+#define DOOR_NO_DEPLETION_CB	0x100
+#define DOOR_PRIVCREATE		0x200
+#define DOOR_DEPLETION_CB	0x400
+
+/* door_desc attributes. */
+#define DOOR_DESCRIPTOR		0x10000
+#define DOOR_RELEASE		0x40000
+
+/*
+ * A passed descriptor.  Its layout is that of the illumos door_desc_t on
+ * amd64 (24 bytes, d_id at offset 8), so libdoor hands user arrays to the
+ * kernel as they are.
+ */
+struct door_desc {
+	__u32 d_attributes;
+	__s32 d_descriptor;
+	__u64 d_id;
+	__u32 d_resv[2];
+};
+
+/*
+ * DOOR_IOC_CREATE: create a door served by this context's process.
+ * Returns the new door descriptor (always O_CLOEXEC).
+ */
+struct door_create_args {
+	__u64 proc;		/* in: server procedure, returned to servers */
+	__u64 cookie;		/* in: its cookie, returned to servers */
+	__u32 attributes;	/* in: DOOR_UNREF ... DOOR_NO_CANCEL */
+	__u32 pad;
+	__u64 id;		/* out: the door's system-wide uniquifier */
+};
+
+/*
+ * DOOR_IOC_CALL: call a door and wait for its results.
+ *
+ * The arguments are data_ptr/data_size.  Results go to rbuf when they fit
+ * in rsize; otherwise the kernel maps a fresh anonymous region in the
+ * caller, returns it in rbuf/rsize, and the caller munmap()s it.  On
+ * return data_ptr/data_size describe the results.
+ */
+struct door_call_args {
+	__s32 fd;		/* in: door, or a file a door is attached to */
+	__u32 flags;		/* in: 0 */
+	__u64 data_ptr;		/* in/out */
+	__u64 data_size;	/* in/out */
+	__u64 desc_ptr;		/* in/out: struct door_desc array */
+	__u32 desc_num;		/* in/out */
+	__u32 pad;
+	__u64 rbuf;		/* in/out */
+	__u64 rsize;		/* in/out */
+};
+
+/*
+ * What a server thread receives: one invocation of a door.  data_ptr
+ * points into the thread's receive buffer, or to a region the kernel
+ * mapped for arguments that did not fit (unmapped at the thread's next
+ * DOOR_IOC_RETURN).
+ */
+struct door_invocation {
+	__u64 proc;
+	__u64 cookie;
+	__u64 data_ptr;
+	__u64 data_size;
+	__u64 desc_ptr;
+	__u32 desc_num;
+	__u32 nservers;		/* threads left parked in the pool */
+	__u64 id;		/* uniquifier of the door called */
+};
+
+/*
+ * DOOR_IOC_RETURN: deliver the results of the call this thread is
+ * serving (if any), then park in the server pool until the next call.
+ *
+ * If the results cannot be delivered the ioctl fails and the thread still
+ * holds the call: it may return again.  With DOOR_RETURN_ABORT the call
+ * fails with EINTR in the client instead (a server procedure that
+ * returned without calling door_return).  A signal while parked gives
+ * EINTR (or a restart); results are never delivered twice.
+ */
+#define DOOR_RETURN_ABORT	0x1
+
+struct door_return_args {
+	__u64 data_ptr;		/* in: results */
+	__u64 data_size;	/* in */
+	__u64 desc_ptr;		/* in */
+	__u32 desc_num;		/* in */
+	__u32 flags;		/* in: DOOR_RETURN_ABORT */
+	__u64 buf;		/* in: receive buffer for the next call */
+	__u64 buf_size;		/* in */
+	struct door_invocation inv;	/* out */
+};
+
+/*
+ * DOOR_IOC_FATTACH / DOOR_IOC_FDETACH: attach a door to, or detach it
+ * from, the file at path (NUL terminated, relative to the caller's cwd).
+ * fd is ignored by DOOR_IOC_FDETACH and must be -1 there.
+ */
+struct door_attach_args {
+	__s32 fd;
+	__u32 flags;		/* in: 0 */
+	__u64 path;
+};
+
+#define DOOR_IOC_MAGIC		0xDE
+
+#define DOOR_IOC_CREATE		_IOWR(DOOR_IOC_MAGIC, 0, struct door_create_args)
+#define DOOR_IOC_CALL		_IOWR(DOOR_IOC_MAGIC, 3, struct door_call_args)
+#define DOOR_IOC_RETURN		_IOWR(DOOR_IOC_MAGIC, 10, struct door_return_args)
+#define DOOR_IOC_FATTACH	_IOW(DOOR_IOC_MAGIC, 32, struct door_attach_args)
+#define DOOR_IOC_FDETACH	_IOW(DOOR_IOC_MAGIC, 33, struct door_attach_args)
+
+#endif /* _UAPI_LINUX_DOORS_H */
