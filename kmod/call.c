@@ -38,6 +38,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	call->busy = false;
 	call->error = call->abandoned ? -EINTR : error;
 	rcu_read_lock();
+	/* pairs with door_call_wait(): error and results are visible */
 	smp_store_release(&call->state, DOOR_CALL_DONE);
 	spin_unlock(&ctx->lock);
 	wake_up_process(caller);
@@ -95,6 +96,7 @@ static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
 	for (;;) {
 		set_current_state(abandoning ? TASK_UNINTERRUPTIBLE :
 			TASK_INTERRUPTIBLE);
+		/* pairs with door_call_finish() and door_deliver() */
 		if (smp_load_acquire(&call->state) != DOOR_CALL_ACTIVE)
 			break;
 		if (!abandoning && signal_pending(current)) {
@@ -133,6 +135,7 @@ static void door_call_release_server(struct door_ctx *ctx,
 	call->door->active--;
 	rcu_read_lock();
 	server = t->task;
+	/* pairs with door_deliver(): we are done with its memory */
 	smp_store_release(&t->call, NULL);
 	spin_unlock(&ctx->lock);
 	wake_up_process(server);
@@ -315,12 +318,14 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call->res_size = size;
 	rcu_read_lock();
 	caller = call->caller;
+	/* pairs with door_call_wait(): res_* are visible */
 	smp_store_release(&call->state, DOOR_CALL_REPLIED);
 	spin_unlock(&ctx->lock);
 	wake_up_process(caller);
 	rcu_read_unlock();
 	for (;;) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
+		/* pairs with door_call_release_server() */
 		if (!smp_load_acquire(&t->call))
 			break;
 		schedule();
