@@ -44,7 +44,7 @@
  * amd64 (24 bytes, d_id at offset 8), so libdoor hands user arrays to the
  * kernel as they are.
  */
-struct door_desc {
+struct door_udesc {
 	__u32 d_attributes;
 	__s32 d_descriptor;
 	__u64 d_id;
@@ -76,7 +76,7 @@ struct door_call_args {
 	__u32 flags;		/* in: 0 */
 	__u64 data_ptr;		/* in/out */
 	__u64 data_size;	/* in/out */
-	__u64 desc_ptr;		/* in/out: struct door_desc array */
+	__u64 desc_ptr;		/* in/out: struct door_udesc array */
 	__u32 desc_num;		/* in/out */
 	__u32 pad;
 	__u64 rbuf;		/* in/out */

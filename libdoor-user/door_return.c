@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * door_return() and the server loop.
+ *
+ * A thread that calls door_return() while it serves no call (normally
+ * with no results) becomes a server thread: it enters the server loop,
+ * which parks in the kernel until a call arrives, runs the door's
+ * procedure, and parks again.  The procedure ends the call with
+ * door_return(), which delivers the results, waits for the next call and
+ * jumps back to the loop's frame, dropping the procedure's: the stack does
+ * not grow from one call to the next.  Nothing on the procedure's stack is
+ * unwound (C++ destructors do not run), as on illumos.
+ *
+ * door_return() returns only when it fails, with errno set, and the
+ * thread then still holds the call: the procedure may return again.
+ *
+ * A procedure that returns without calling door_return() makes its
+ * client's door_call() fail with EINTR.  On illumos its thread is also
+ * terminated; here it goes on serving.
+ *
+ * A fork() child inherits the forking thread's loop: if that thread was
+ * running a procedure, its door_return() in the child delivers nothing
+ * (the call belongs to the parent) and parks in the child's own context.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "door_impl.h"
+
+/* Arguments that fit arrive here; larger ones in a kernel-made mapping. */
+#define DOOR_BUF_SIZE	16384
+
+struct door_server {
+	sigjmp_buf loop;		/* the server loop's frame... */
+	int serving;			/* ...valid while this is set */
+	struct door_invocation inv;	/* the call being served */
+	char *buf;			/* receive buffer, or NULL */
+};
+
+static __thread struct door_server door_self;
+
+static pthread_key_t door_buf_key;
+static pthread_once_t door_buf_once = PTHREAD_ONCE_INIT;
+static int door_buf_keyed;
+
+static void door_buf_key_init(void)
+{
+	door_buf_keyed = !pthread_key_create(&door_buf_key, free);
+}
+
+/* The receive buffer is freed when its thread exits. */
+static void door_buf_alloc(struct door_server *self)
+{
+	pthread_once(&door_buf_once, door_buf_key_init);
+	self->buf = malloc(DOOR_BUF_SIZE);
+	if (self->buf && door_buf_keyed)
+		pthread_setspecific(door_buf_key, self->buf);
+}
+
+/*
+ * Deliver results (if this thread holds a call), then wait for the next
+ * call and store it in self->inv.  EINTR means a signal came while parked,
+ * after the results were delivered: park again, with none.
+ */
+static int door_park(struct door_server *self, char *data, size_t size,
+		     door_desc_t *desc, uint_t ndesc, __u32 flags)
+{
+	struct door_return_args args;
+	int ctx = libdoor_context();
+
+	if (ctx < 0)
+		return -1;
+	if (!self->buf)
+		door_buf_alloc(self);
+
+	memset(&args, 0, sizeof(args));
+	args.data_ptr = DOOR_PTR(data);
+	args.data_size = size;
+	args.desc_ptr = DOOR_PTR(desc);
+	args.desc_num = ndesc;
+	args.flags = flags;
+	args.buf = DOOR_PTR(self->buf);
+	args.buf_size = self->buf ? DOOR_BUF_SIZE : 0;
+
+	while (ioctl(ctx, DOOR_IOC_RETURN, &args) < 0) {
+		if (errno != EINTR)
+			return -1;
+		args.data_ptr = 0;
+		args.data_size = 0;
+		args.desc_ptr = 0;
+		args.desc_num = 0;
+		args.flags = 0;
+	}
+	self->inv = args.inv;
+	return 0;
+}
+
+static void door_dispatch(const struct door_server *self)
+{
+	const struct door_invocation inv = self->inv;
+	door_server_procedure_t *proc;
+
+	/* This thread took the last parked one's place: add a thread. */
+	if (inv.nservers == 0)
+		libdoor_new_server(NULL);
+
+	proc = (door_server_procedure_t *)(uintptr_t)inv.proc;
+	if (proc)
+		proc((void *)(uintptr_t)inv.cookie,
+		     (char *)(uintptr_t)inv.data_ptr, inv.data_size,
+		     (door_desc_t *)(uintptr_t)inv.desc_ptr, inv.desc_num);
+}
+
+static int door_serve(struct door_server *self, char *data, size_t size,
+		      door_desc_t *desc, uint_t ndesc)
+{
+	if (door_park(self, data, size, desc, ndesc, 0) < 0)
+		return -1;
+
+	/* door_return() comes back here with self->inv, the next call. */
+	(void)sigsetjmp(self->loop, 0);
+	self->serving = 1;
+	for (;;) {
+		door_dispatch(self);
+		/* The procedure returned without door_return(). */
+		if (door_park(self, NULL, 0, NULL, 0, DOOR_RETURN_ABORT) < 0)
+			break;
+	}
+	self->serving = 0;
+	return -1;
+}
+
+DOOR_EXPORT int door_return(char *data_ptr, size_t data_size,
+			    door_desc_t *desc_ptr, uint_t num_desc)
+{
+	struct door_server *self = &door_self;
+
+	if (!self->serving)
+		return door_serve(self, data_ptr, data_size, desc_ptr,
+				  num_desc);
+
+	if (door_park(self, data_ptr, data_size, desc_ptr, num_desc, 0) < 0)
+		return -1;
+	siglongjmp(self->loop, 1);
+}
