@@ -12,6 +12,7 @@
  * the state that lets the sleeper leave, and wakes it inside an RCU
  * read-side section, so the sleeper may return and even exit at once.
  */
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/pid.h>
@@ -49,6 +50,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 {
 	struct door *door = call->door;
+	struct door_pool *pool = door_pool(door);
 	struct task_struct *server;
 	struct door_thread *t;
 
@@ -58,19 +60,19 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 			spin_unlock(&ctx->lock);
 			return -EBADF;
 		}
-		if (!list_empty(&ctx->parked))
+		if (!list_empty(&pool->parked))
 			break;
 		spin_unlock(&ctx->lock);
 		/* illumos: interrupted while no thread is free is EAGAIN */
-		if (wait_event_interruptible(ctx->pool_wait,
-					     READ_ONCE(ctx->nparked) ||
+		if (wait_event_interruptible(pool->wait,
+					     READ_ONCE(pool->nparked) ||
 					     READ_ONCE(door->revoked)))
 			return -EAGAIN;
 		spin_lock(&ctx->lock);
 	}
-	t = list_first_entry(&ctx->parked, struct door_thread, park);
+	t = list_first_entry(&pool->parked, struct door_thread, park);
 	list_del_init(&t->park);
-	ctx->nparked--;
+	pool->nparked--;
 	door->active++;
 	call->server = t;
 	call->state = DOOR_CALL_ACTIVE;
@@ -209,9 +211,15 @@ long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
 	file = door_fget(args.fd);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	call.caller = current;
-	call.mm = current->mm;
 	call.door = file->private_data;
+	ret = -ENOBUFS;
+	if (args.data_size < READ_ONCE(call.door->data_min) ||
+	    args.data_size > READ_ONCE(call.door->data_max))
+		goto out;
+	call.caller = current;
+	call.cred = current_cred();
+	call.tgid = task_tgid(current);
+	call.mm = current->mm;
 	call.data_ptr = args.data_ptr;
 	call.data_size = args.data_size;
 	call.abandoned = false;
@@ -235,41 +243,6 @@ out:
 }
 
 /* Server side. */
-
-static struct door_thread *door_thread_find(struct door_ctx *ctx,
-					    struct pid *pid)
-{
-	struct door_thread *t;
-
-	hash_for_each_possible(ctx->threads, t, hnode, (unsigned long)pid)
-		if (t->pid == pid)
-			return t;
-	return NULL;
-}
-
-/* The calling thread's record; made at its first DOOR_IOC_RETURN. */
-static struct door_thread *door_thread_get(struct door_ctx *ctx)
-{
-	struct pid *pid = task_pid(current);
-	struct door_thread *t;
-
-	spin_lock(&ctx->lock);
-	t = door_thread_find(ctx, pid);
-	spin_unlock(&ctx->lock);
-	if (t)
-		return t;
-
-	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
-	if (!t)
-		return NULL;
-	t->pid = get_pid(pid);
-	t->task = current;
-	INIT_LIST_HEAD(&t->park);
-	spin_lock(&ctx->lock);
-	hash_add(ctx->threads, &t->hnode, (unsigned long)pid);
-	spin_unlock(&ctx->lock);
-	return t;
-}
 
 /* Hand the results of the call @t serves, if any, to its caller. */
 static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
@@ -346,13 +319,16 @@ static void door_unmap_args(struct door_thread *t)
 static int door_park(struct door_ctx *ctx, struct door_thread *t,
 		     unsigned int *nservers)
 {
+	struct door_pool *pool;
+
 	spin_lock(&ctx->lock);
+	pool = t->bound ? &t->bound->pool : &ctx->pool;
 	t->task = current;
-	list_add(&t->park, &ctx->parked);
-	ctx->nparked++;
+	list_add(&t->park, &pool->parked);
+	pool->nparked++;
 	spin_unlock(&ctx->lock);
-	if (wq_has_sleeper(&ctx->pool_wait))
-		wake_up(&ctx->pool_wait);
+	if (wq_has_sleeper(&pool->wait))
+		wake_up(&pool->wait);
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
@@ -364,12 +340,12 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 
 	spin_lock(&ctx->lock);
 	if (t->call) {
-		*nservers = ctx->nparked;
+		*nservers = pool->nparked;
 		spin_unlock(&ctx->lock);
 		return 0;
 	}
 	list_del_init(&t->park);
-	ctx->nparked--;
+	pool->nparked--;
 	spin_unlock(&ctx->lock);
 	return -ERESTARTSYS;
 }
@@ -414,6 +390,7 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		inv.data_size = size;
 		inv.nservers = nservers;
 		inv.id = call->door->id;
+		inv.attributes = call->door->attributes;
 		if (copy_to_user(&uarg->inv, &inv, sizeof(inv))) {
 			error = -EINTR;
 			ret = -EFAULT;
@@ -440,11 +417,11 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 
 	if (copy_from_user(&args, uarg, offsetof(struct door_return_args, inv)))
 		return -EFAULT;
-	if (args.flags & ~DOOR_RETURN_ABORT)
+	if (args.flags & ~(DOOR_RETURN_ABORT | DOOR_RETURN_EXIT))
 		return -EINVAL;
 	if (args.desc_num)
 		return -EOPNOTSUPP;
-	if (ctx->owner != task_tgid(current))
+	if (!door_ctx_owned(ctx))
 		return -EPERM;
 	t = door_thread_get(ctx);
 	if (!t)
@@ -453,6 +430,11 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 	ret = door_deliver(ctx, t, &args);
 	if (ret)
 		return ret;
+	if (args.flags & DOOR_RETURN_EXIT) {
+		door_unmap_args(t);
+		door_thread_free(ctx, t);
+		return 0;
+	}
 	do {
 		door_unmap_args(t);
 		ret = door_park(ctx, t, &nservers);
@@ -471,13 +453,12 @@ void door_ctx_abort_calls(struct door_ctx *ctx)
 
 	spin_lock(&ctx->lock);
 	hash_for_each_safe(ctx->threads, bkt, tmp, t, hnode) {
-		if (t->call) {
+		if (t->call)
 			door_call_finish(ctx, t, t->call, -EINTR);
-			spin_lock(&ctx->lock);
-		}
-		hash_del(&t->hnode);
-		put_pid(t->pid);
-		kfree(t);
+		else
+			spin_unlock(&ctx->lock);
+		door_thread_free(ctx, t);
+		spin_lock(&ctx->lock);
 	}
 	spin_unlock(&ctx->lock);
 }

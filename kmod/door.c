@@ -3,6 +3,7 @@
  * Solaris doors for Linux: door objects and their files.
  */
 #include <linux/anon_inodes.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
@@ -12,6 +13,14 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "doors.h"
+
+/*
+ * What DOOR_IOC_CREATE accepts.  DOOR_UNREF and DOOR_UNREF_MULTI will come
+ * with unreferenced notifications.
+ */
+#define DOOR_CREATE_ATTRS	(DOOR_PRIVATE | DOOR_REFUSE_DESC | \
+				 DOOR_NO_CANCEL | DOOR_NO_DEPLETION_CB | \
+				 DOOR_PRIVCREATE)
 
 /* di_uniquifier: system-wide, never reused, never an address. */
 static atomic64_t door_next_id = ATOMIC64_INIT(0);
@@ -29,6 +38,12 @@ void door_ctx_put(struct door_ctx *ctx)
 	kref_put(&ctx->ref, door_ctx_free);
 }
 
+void door_pool_init(struct door_pool *pool)
+{
+	INIT_LIST_HEAD(&pool->parked);
+	init_waitqueue_head(&pool->wait);
+}
+
 static void door_free(struct kref *ref)
 {
 	struct door *door = container_of(ref, struct door, ref);
@@ -42,6 +57,11 @@ static void door_free(struct kref *ref)
 	kfree(door);
 }
 
+void door_put(struct door *door)
+{
+	kref_put(&door->ref, door_free);
+}
+
 /* The server process is gone: its doors answer EBADF from now on. */
 void door_ctx_revoke_all(struct door_ctx *ctx)
 {
@@ -49,17 +69,17 @@ void door_ctx_revoke_all(struct door_ctx *ctx)
 
 	spin_lock(&ctx->lock);
 	ctx->dead = true;
-	list_for_each_entry(door, &ctx->doors, node)
+	list_for_each_entry(door, &ctx->doors, node) {
 		door->revoked = true;
+		wake_up_all(&door->pool.wait);
+	}
 	spin_unlock(&ctx->lock);
-	wake_up_all(&ctx->pool_wait);
+	wake_up_all(&ctx->pool.wait);
 }
 
 static int door_release(struct inode *inode, struct file *file)
 {
-	struct door *door = file->private_data;
-
-	kref_put(&door->ref, door_free);
+	door_put(file->private_data);
 	return 0;
 }
 
@@ -90,7 +110,7 @@ const struct file_operations door_fops = {
 	.llseek		= noop_llseek,
 };
 
-static bool door_ctx_owned(struct door_ctx *ctx)
+bool door_ctx_owned(struct door_ctx *ctx)
 {
 	return ctx->owner == task_tgid(current);
 }
@@ -104,7 +124,7 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.attributes || args.pad)
+	if (args.pad || args.attributes & ~DOOR_CREATE_ATTRS)
 		return -EINVAL;
 	if (!door_ctx_owned(ctx))
 		return -EPERM;
@@ -117,6 +137,9 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 	door->cookie = args.cookie;
 	door->attributes = args.attributes;
 	door->id = atomic64_inc_return(&door_next_id);
+	door->data_max = U64_MAX;
+	door->desc_max = args.attributes & DOOR_REFUSE_DESC ? 0 : INT_MAX;
+	door_pool_init(&door->pool);
 	kref_get(&ctx->ref);
 	door->ctx = ctx;
 	spin_lock(&ctx->lock);
@@ -157,4 +180,190 @@ struct file *door_fget(int fd)
 	door_file = door_attached_fget(file);
 	fput(file);
 	return door_file ?: ERR_PTR(-EBADF);
+}
+
+/* The door behind @fd, or the one the calling thread serves or is bound to. */
+static struct door *door_query(struct door_ctx *ctx, int fd)
+{
+	struct door *door = NULL;
+	struct door_thread *t;
+	struct file *file;
+
+	if (fd != DOOR_QUERY) {
+		file = door_fget(fd);
+		if (IS_ERR(file))
+			return ERR_CAST(file);
+		door = file->private_data;
+		kref_get(&door->ref);
+		fput(file);
+		return door;
+	}
+	t = door_thread_find(ctx);
+	if (t) {
+		spin_lock(&ctx->lock);
+		door = t->call ? t->call->door : t->bound;
+		if (door)
+			kref_get(&door->ref);
+		spin_unlock(&ctx->lock);
+	}
+	return door ?: ERR_PTR(-EBADF);
+}
+
+long door_info(struct door_ctx *ctx, struct door_info_args __user *uarg)
+{
+	struct door_info_args args;
+	struct door_ctx *dctx;
+	struct door *door;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags)
+		return -EINVAL;
+	door = door_query(ctx, args.fd);
+	if (IS_ERR(door))
+		return PTR_ERR(door);
+	dctx = door->ctx;
+
+	args.proc = door->proc;
+	args.cookie = door->cookie;
+	args.id = door->id;
+	args.attributes = door->attributes;
+	if (door_ctx_owned(dctx))
+		args.attributes |= DOOR_LOCAL;
+	spin_lock(&dctx->lock);
+	args.target = dctx->dead ? -1 :
+		pid_nr_ns(dctx->owner, task_active_pid_ns(current));
+	if (door->revoked)
+		args.attributes |= DOOR_REVOKED;
+	args.nparked = door_pool(door)->nparked;
+	args.nbound = door->nbound;
+	spin_unlock(&dctx->lock);
+	door_put(door);
+
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Get the door behind args->fd, checking flags; caller fput()s. */
+static struct file *door_fget_args(struct door_fd_args __user *uarg,
+				   struct door_fd_args *args)
+{
+	if (copy_from_user(args, uarg, sizeof(*args)))
+		return ERR_PTR(-EFAULT);
+	if (args->flags)
+		return ERR_PTR(-EINVAL);
+	return door_fget(args->fd);
+}
+
+/*
+ * Calls in progress complete; waiting and new ones get EBADF.  As on
+ * illumos, the descriptor is closed.
+ */
+long door_revoke(struct door_fd_args __user *uarg)
+{
+	struct door_fd_args args;
+	struct door_ctx *ctx;
+	struct door *door;
+	struct file *file;
+
+	file = door_fget_args(uarg, &args);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	door = file->private_data;
+	ctx = door->ctx;
+	if (!door_ctx_owned(ctx)) {
+		fput(file);
+		return -EPERM;
+	}
+	spin_lock(&ctx->lock);
+	door->revoked = true;
+	spin_unlock(&ctx->lock);
+	wake_up_all(&door_pool(door)->wait);
+	fput(file);
+	close_fd(args.fd);
+	return 0;
+}
+
+long door_getparam(struct door_param_args __user *uarg)
+{
+	struct door_param_args args;
+	struct door *door;
+	struct file *file;
+	long ret = 0;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	file = door_fget(args.fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	door = file->private_data;
+	spin_lock(&door->ctx->lock);
+	switch (args.param) {
+	case DOOR_PARAM_DESC_MAX:
+		args.value = door->desc_max;
+		break;
+	case DOOR_PARAM_DATA_MAX:
+		args.value = door->data_max;
+		break;
+	case DOOR_PARAM_DATA_MIN:
+		args.value = door->data_min;
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	spin_unlock(&door->ctx->lock);
+	fput(file);
+	if (!ret && copy_to_user(uarg, &args, sizeof(args)))
+		ret = -EFAULT;
+	return ret;
+}
+
+static long door_set(struct door *door, u32 param, u64 value)
+{
+	switch (param) {
+	case DOOR_PARAM_DESC_MAX:
+		if (value > INT_MAX)
+			return -ERANGE;
+		if (value && door->attributes & DOOR_REFUSE_DESC)
+			return -EOPNOTSUPP;
+		door->desc_max = value;
+		return 0;
+	case DOOR_PARAM_DATA_MAX:
+		if (value < door->data_min)
+			return -EINVAL;
+		WRITE_ONCE(door->data_max, value);
+		return 0;
+	case DOOR_PARAM_DATA_MIN:
+		if (value > door->data_max)
+			return -EINVAL;
+		WRITE_ONCE(door->data_min, value);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+long door_setparam(struct door_param_args __user *uarg)
+{
+	struct door_param_args args;
+	struct door *door;
+	struct file *file;
+	long ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	file = door_fget(args.fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	door = file->private_data;
+	spin_lock(&door->ctx->lock);
+	if (door->revoked)
+		ret = -EBADF;
+	else if (!door_ctx_owned(door->ctx))
+		ret = -EPERM;
+	else
+		ret = door_set(door, args.param, args.value);
+	spin_unlock(&door->ctx->lock);
+	fput(file);
+	return ret;
 }

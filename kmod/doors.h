@@ -46,14 +46,19 @@
 /* Arguments and results up to this size travel inside the call record. */
 #define DOOR_INLINE_MAX		512
 
+/* Server threads parked ready to serve: a process's, or a private door's. */
+struct door_pool {
+	struct list_head parked;	/* door_thread.park, most recent first */
+	unsigned int nparked;
+	wait_queue_head_t wait;		/* callers waiting for a parked thread */
+};
+
 struct door_ctx {
 	spinlock_t lock;
 	struct kref ref;
 	struct pid *owner;		/* thread group that opened it */
 	bool dead;			/* its file is released */
-	struct list_head parked;	/* door_thread.park, most recent first */
-	unsigned int nparked;
-	wait_queue_head_t pool_wait;	/* callers waiting for a parked thread */
+	struct door_pool pool;		/* for doors without DOOR_PRIVATE */
 	struct list_head doors;		/* door.node */
 	unsigned int ndoors;
 	DECLARE_HASHTABLE(threads, 4);	/* door_thread.hnode, by pid */
@@ -69,7 +74,17 @@ struct door {
 	u32 attributes;
 	bool revoked;
 	unsigned int active;		/* calls dispatched, not finished */
+	unsigned int nbound;		/* threads bound to it */
+	u64 data_min;
+	u64 data_max;
+	u32 desc_max;
+	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
 };
+
+static inline struct door_pool *door_pool(struct door *door)
+{
+	return door->attributes & DOOR_PRIVATE ? &door->pool : &door->ctx->pool;
+}
 
 struct door_thread {
 	struct hlist_node hnode;
@@ -77,6 +92,7 @@ struct door_thread {
 	struct pid *pid;
 	struct task_struct *task;	/* only used while in our ioctls */
 	struct door_call *call;		/* call being served, or NULL */
+	struct door *bound;		/* door_bind(), holds a reference */
 	unsigned long argmap;		/* argument mapping to unmap */
 	size_t argmap_len;
 };
@@ -89,6 +105,8 @@ enum door_call_state {
 
 struct door_call {
 	struct task_struct *caller;
+	const struct cred *cred;	/* the caller's, stable while it waits */
+	struct pid *tgid;
 	struct mm_struct *mm;
 	struct door *door;
 	struct door_thread *server;
@@ -107,9 +125,24 @@ struct door_call {
 /* door.c */
 extern const struct file_operations door_fops;
 long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg);
+long door_info(struct door_ctx *ctx, struct door_info_args __user *uarg);
+long door_revoke(struct door_fd_args __user *uarg);
+long door_getparam(struct door_param_args __user *uarg);
+long door_setparam(struct door_param_args __user *uarg);
 struct file *door_fget(int fd);
+void door_put(struct door *door);
+void door_pool_init(struct door_pool *pool);
+bool door_ctx_owned(struct door_ctx *ctx);
 void door_ctx_put(struct door_ctx *ctx);
 void door_ctx_revoke_all(struct door_ctx *ctx);
+
+/* thread.c */
+struct door_thread *door_thread_find(struct door_ctx *ctx);
+struct door_thread *door_thread_get(struct door_ctx *ctx);
+void door_thread_free(struct door_ctx *ctx, struct door_thread *t);
+long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg);
+long door_unbind(struct door_ctx *ctx);
+long door_ucred(struct door_ctx *ctx, struct door_ucred_args __user *uarg);
 
 /* call.c */
 long door_call(struct door_ctx *ctx, struct door_call_args __user *uarg);

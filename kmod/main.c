@@ -25,8 +25,7 @@ static int doors_open(struct inode *inode, struct file *file)
 	spin_lock_init(&ctx->lock);
 	kref_init(&ctx->ref);
 	ctx->owner = get_pid(task_tgid(current));
-	INIT_LIST_HEAD(&ctx->parked);
-	init_waitqueue_head(&ctx->pool_wait);
+	door_pool_init(&ctx->pool);
 	INIT_LIST_HEAD(&ctx->doors);
 	hash_init(ctx->threads);
 	file->private_data = ctx;
@@ -60,6 +59,20 @@ static long doors_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return door_call(ctx, uarg);
 	case DOOR_IOC_RETURN:
 		return door_return(ctx, uarg);
+	case DOOR_IOC_INFO:
+		return door_info(ctx, uarg);
+	case DOOR_IOC_REVOKE:
+		return door_revoke(uarg);
+	case DOOR_IOC_BIND:
+		return door_bind(ctx, uarg);
+	case DOOR_IOC_UNBIND:
+		return door_unbind(ctx);
+	case DOOR_IOC_UCRED:
+		return door_ucred(ctx, uarg);
+	case DOOR_IOC_GETPARAM:
+		return door_getparam(uarg);
+	case DOOR_IOC_SETPARAM:
+		return door_setparam(uarg);
 	case DOOR_IOC_FATTACH:
 		return door_fattach(uarg);
 	case DOOR_IOC_FDETACH:
@@ -74,7 +87,7 @@ static void doors_show_fdinfo(struct seq_file *m, struct file *file)
 	unsigned int nparked, ndoors;
 
 	spin_lock(&ctx->lock);
-	nparked = ctx->nparked;
+	nparked = ctx->pool.nparked;
 	ndoors = ctx->ndoors;
 	spin_unlock(&ctx->lock);
 	seq_printf(m, "door-owner:\t%d\n",

@@ -35,6 +35,9 @@
 #define DOOR_PRIVCREATE		0x200
 #define DOOR_DEPLETION_CB	0x400
 
+/* DOOR_IOC_INFO: the door the calling thread serves or is bound to. */
+#define DOOR_QUERY		(-2)
+
 /* door_desc attributes. */
 #define DOOR_DESCRIPTOR		0x10000
 #define DOOR_RELEASE		0x40000
@@ -53,7 +56,9 @@ struct door_udesc {
 
 /*
  * DOOR_IOC_CREATE: create a door served by this context's process.
- * Returns the new door descriptor (always O_CLOEXEC).
+ * Returns the new door descriptor (always O_CLOEXEC).  Attributes:
+ * DOOR_PRIVATE, DOOR_REFUSE_DESC, DOOR_NO_CANCEL, DOOR_NO_DEPLETION_CB,
+ * DOOR_PRIVCREATE (the last two are for libdoor's door_xcreate()).
  */
 struct door_create_args {
 	__u64 proc;		/* in: server procedure, returned to servers */
@@ -98,6 +103,8 @@ struct door_invocation {
 	__u32 desc_num;
 	__u32 nservers;		/* threads left parked in the pool */
 	__u64 id;		/* uniquifier of the door called */
+	__u32 attributes;	/* the door's creation attributes */
+	__u32 pad;
 };
 
 /*
@@ -111,6 +118,12 @@ struct door_invocation {
  * EINTR (or a restart); results are never delivered twice.
  */
 #define DOOR_RETURN_ABORT	0x1
+/*
+ * DOOR_RETURN_EXIT: the thread is exiting.  Finish its call (with EINTR,
+ * or with the results given), forget its binding and record, and return
+ * 0 at once instead of parking.
+ */
+#define DOOR_RETURN_EXIT	0x2
 
 struct door_return_args {
 	__u64 data_ptr;		/* in: results */
@@ -134,11 +147,62 @@ struct door_attach_args {
 	__u64 path;
 };
 
+/* DOOR_IOC_INFO: describe a door (fd may be DOOR_QUERY). */
+struct door_info_args {
+	__s32 fd;		/* in */
+	__u32 flags;		/* in: 0 */
+	__s32 target;		/* out: server pid, -1 once it has exited */
+	__u32 attributes;	/* out: creation attributes, DOOR_LOCAL, ... */
+	__u64 proc;		/* out */
+	__u64 cookie;		/* out */
+	__u64 id;		/* out: uniquifier */
+	__u32 nparked;		/* out: threads parked ready to serve it */
+	__u32 nbound;		/* out: threads bound to it (DOOR_PRIVATE) */
+};
+
+/* DOOR_IOC_REVOKE, DOOR_IOC_BIND: a door. */
+struct door_fd_args {
+	__s32 fd;
+	__u32 flags;		/* in: 0 */
+};
+
+/* DOOR_IOC_GETPARAM / DOOR_IOC_SETPARAM */
+#define DOOR_PARAM_DESC_MAX	1
+#define DOOR_PARAM_DATA_MAX	2
+#define DOOR_PARAM_DATA_MIN	3
+
+struct door_param_args {
+	__s32 fd;
+	__u32 param;
+	__u64 value;		/* out for GETPARAM, in for SETPARAM */
+};
+
+/*
+ * DOOR_IOC_UCRED: credentials of the client of the call the calling
+ * thread serves, in the caller's user and pid namespaces.  groups points
+ * to ngroups __u32; ngroups comes back as the client's number of
+ * supplementary groups (only as many as fit are written).
+ */
+struct door_ucred_args {
+	__u32 euid, ruid, suid;	/* out */
+	__u32 egid, rgid, sgid;	/* out */
+	__s32 pid;		/* out: 0 if not visible in our namespace */
+	__u32 ngroups;		/* in/out */
+	__u64 groups;		/* in */
+};
+
 #define DOOR_IOC_MAGIC		0xDE
 
 #define DOOR_IOC_CREATE		_IOWR(DOOR_IOC_MAGIC, 0, struct door_create_args)
+#define DOOR_IOC_REVOKE		_IOW(DOOR_IOC_MAGIC, 1, struct door_fd_args)
+#define DOOR_IOC_INFO		_IOWR(DOOR_IOC_MAGIC, 2, struct door_info_args)
 #define DOOR_IOC_CALL		_IOWR(DOOR_IOC_MAGIC, 3, struct door_call_args)
+#define DOOR_IOC_BIND		_IOW(DOOR_IOC_MAGIC, 6, struct door_fd_args)
+#define DOOR_IOC_UNBIND		_IO(DOOR_IOC_MAGIC, 7)
+#define DOOR_IOC_UCRED		_IOWR(DOOR_IOC_MAGIC, 9, struct door_ucred_args)
 #define DOOR_IOC_RETURN		_IOWR(DOOR_IOC_MAGIC, 10, struct door_return_args)
+#define DOOR_IOC_GETPARAM	_IOWR(DOOR_IOC_MAGIC, 11, struct door_param_args)
+#define DOOR_IOC_SETPARAM	_IOW(DOOR_IOC_MAGIC, 12, struct door_param_args)
 #define DOOR_IOC_FATTACH	_IOW(DOOR_IOC_MAGIC, 32, struct door_attach_args)
 #define DOOR_IOC_FDETACH	_IOW(DOOR_IOC_MAGIC, 33, struct door_attach_args)
 

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Solaris doors for Linux: server thread records, door_bind, door_ucred.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include "doors.h"
+
+static struct door_thread *__door_thread_find(struct door_ctx *ctx,
+					      struct pid *pid)
+{
+	struct door_thread *t;
+
+	hash_for_each_possible(ctx->threads, t, hnode, (unsigned long)pid)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+/* The calling thread's record in @ctx, or NULL. */
+struct door_thread *door_thread_find(struct door_ctx *ctx)
+{
+	struct door_thread *t;
+
+	spin_lock(&ctx->lock);
+	t = __door_thread_find(ctx, task_pid(current));
+	spin_unlock(&ctx->lock);
+	return t;
+}
+
+/* The calling thread's record, made on first use; ctx is ours. */
+struct door_thread *door_thread_get(struct door_ctx *ctx)
+{
+	struct pid *pid = task_pid(current);
+	struct door_thread *t = door_thread_find(ctx);
+
+	if (t)
+		return t;
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return NULL;
+	t->pid = get_pid(pid);
+	t->task = current;
+	INIT_LIST_HEAD(&t->park);
+	spin_lock(&ctx->lock);
+	hash_add(ctx->threads, &t->hnode, (unsigned long)pid);
+	spin_unlock(&ctx->lock);
+	return t;
+}
+
+/* Forget a thread that serves no call and is not parked. */
+void door_thread_free(struct door_ctx *ctx, struct door_thread *t)
+{
+	struct door *bound;
+
+	spin_lock(&ctx->lock);
+	hash_del(&t->hnode);
+	bound = t->bound;
+	if (bound)
+		bound->nbound--;
+	spin_unlock(&ctx->lock);
+	if (bound)
+		door_put(bound);
+	put_pid(t->pid);
+	kfree(t);
+}
+
+/* Bind the thread to @door (or unbind it, with NULL); takes effect at its next park. */
+static void door_thread_bind(struct door_ctx *ctx, struct door_thread *t,
+			     struct door *door)
+{
+	struct door *old;
+
+	spin_lock(&ctx->lock);
+	old = t->bound;
+	if (old)
+		old->nbound--;
+	t->bound = door;
+	if (door)
+		door->nbound++;
+	spin_unlock(&ctx->lock);
+	if (old)
+		door_put(old);
+}
+
+long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg)
+{
+	struct door_fd_args args;
+	struct door_thread *t;
+	struct door *door;
+	struct file *file;
+	long ret = -EINVAL;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags)
+		return -EINVAL;
+	if (!door_ctx_owned(ctx))
+		return -EPERM;
+	file = door_fget(args.fd);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	door = file->private_data;
+	if (!(door->attributes & DOOR_PRIVATE) || door->ctx != ctx)
+		goto out;
+	ret = -ENOMEM;
+	t = door_thread_get(ctx);
+	if (!t)
+		goto out;
+	kref_get(&door->ref);
+	door_thread_bind(ctx, t, door);
+	ret = 0;
+out:
+	fput(file);
+	return ret;
+}
+
+long door_unbind(struct door_ctx *ctx)
+{
+	struct door_thread *t = door_thread_find(ctx);
+
+	if (!t || !READ_ONCE(t->bound))
+		return -EBADF;
+	door_thread_bind(ctx, t, NULL);
+	return 0;
+}
+
+long door_ucred(struct door_ctx *ctx, struct door_ucred_args __user *uarg)
+{
+	struct user_namespace *ns = current_user_ns();
+	u32 __user *ugroups;
+	struct door_ucred_args args;
+	const struct cred *cred;
+	struct door_thread *t;
+	struct pid *tgid;
+	int i, n, ret = 0;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	t = door_thread_find(ctx);
+	if (!t)
+		return -EINVAL;
+	spin_lock(&ctx->lock);
+	if (!t->call) {
+		spin_unlock(&ctx->lock);
+		return -EINVAL;
+	}
+	cred = get_cred(t->call->cred);
+	tgid = get_pid(t->call->tgid);
+	spin_unlock(&ctx->lock);
+
+	args.euid = from_kuid_munged(ns, cred->euid);
+	args.ruid = from_kuid_munged(ns, cred->uid);
+	args.suid = from_kuid_munged(ns, cred->suid);
+	args.egid = from_kgid_munged(ns, cred->egid);
+	args.rgid = from_kgid_munged(ns, cred->gid);
+	args.sgid = from_kgid_munged(ns, cred->sgid);
+	args.pid = pid_nr_ns(tgid, task_active_pid_ns(current));
+	ugroups = u64_to_user_ptr(args.groups);
+	n = min_t(u32, args.ngroups, cred->group_info->ngroups);
+	for (i = 0; i < n && !ret; i++)
+		ret = put_user(from_kgid_munged(ns, cred->group_info->gid[i]),
+			       &ugroups[i]);
+	args.ngroups = cred->group_info->ngroups;
+	put_pid(tgid);
+	put_cred(cred);
+	if (ret || copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return 0;
+}
