@@ -145,21 +145,24 @@ static void door_call_release_server(struct door_ctx *ctx,
 }
 
 /*
- * Copy the results to rbuf, or to a new mapping when they do not fit, and
- * tell the caller where they are.
+ * Copy the results to rbuf, or to a new mapping when they do not fit,
+ * install the descriptors after them, and tell the caller where they are.
  */
 static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 			     struct door_call_args *args,
 			     struct door_call_args __user *uarg)
 {
 	bool large = call->state == DOOR_CALL_REPLIED;
+	unsigned int ndesc = call->rfiles.n;
 	size_t size = call->res_size;
+	size_t doff = ndesc ? roundup(size, sizeof(struct door_udesc)) : size;
+	size_t total = doff + ndesc * sizeof(struct door_udesc);
 	unsigned long dst = args->rbuf;
 	bool mapped = false;
 	int ret = 0;
 
-	if (size > args->rsize) {
-		dst = door_map_anon(size);
+	if (total > args->rsize) {
+		dst = door_map_anon(total);
 		if (dst)
 			mapped = true;
 		else
@@ -172,23 +175,44 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 		ret = -EFAULT;
 	if (large)
 		door_call_release_server(ctx, call);
+	if (!ret)
+		ret = door_files_install(&call->rfiles, dst + doff);
 	if (ret)
 		goto unmap;
 
 	args->data_ptr = dst;
 	args->data_size = size;
-	args->desc_num = 0;
+	args->desc_num = ndesc;
+	if (ndesc)
+		args->desc_ptr = dst + doff;
 	if (mapped) {
 		args->rbuf = dst;
-		args->rsize = PAGE_ALIGN(size);
+		args->rsize = PAGE_ALIGN(total);
 	}
 	if (!copy_to_user(uarg, args, sizeof(*args)))
 		return 0;
 	ret = -EFAULT;
 unmap:
 	if (mapped)
-		vm_munmap(dst, PAGE_ALIGN(size));
+		vm_munmap(dst, PAGE_ALIGN(total));
 	return ret;
+}
+
+/* Limits checked before any descriptor is taken. */
+static int door_call_check(struct door *door, struct door_call_args *args)
+{
+	if (args->data_size < READ_ONCE(door->data_min) ||
+	    args->data_size > READ_ONCE(door->data_max))
+		return -ENOBUFS;
+	if (!args->desc_num)
+		return 0;
+	if (args->desc_num > DOOR_MAX_DESC)
+		return -E2BIG;
+	if (door->attributes & DOOR_REFUSE_DESC)
+		return -EOPNOTSUPP;
+	if (args->desc_num > READ_ONCE(door->desc_max))
+		return -ENFILE;
+	return 0;
 }
 
 long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
@@ -201,10 +225,8 @@ long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags || args.pad)
+	if (args.flags & ~DOOR_CALL_NO_RESULTS || args.pad)
 		return -EINVAL;
-	if (args.desc_num)
-		return -EOPNOTSUPP;
 	if (!access_ok(u64_to_user_ptr(args.data_ptr), args.data_size))
 		return -EFAULT;
 
@@ -212,9 +234,18 @@ long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	call.door = file->private_data;
-	ret = -ENOBUFS;
-	if (args.data_size < READ_ONCE(call.door->data_min) ||
-	    args.data_size > READ_ONCE(call.door->data_max))
+	ctx = call.door->ctx;
+	door_files_init(&call.afiles);
+	door_files_init(&call.rfiles);
+	ret = door_call_check(call.door, &args);
+	if (ret) {
+		/* DOOR_RELEASE descriptors are closed even then */
+		if (ret != -E2BIG && args.desc_num)
+			door_files_release(args.desc_ptr, args.desc_num);
+		goto out;
+	}
+	ret = door_files_get(&call.afiles, args.desc_ptr, args.desc_num);
+	if (ret)
 		goto out;
 	call.caller = current;
 	call.cred = current_cred();
@@ -223,9 +254,9 @@ long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
 	call.data_ptr = args.data_ptr;
 	call.data_size = args.data_size;
 	call.abandoned = false;
+	call.noresults = args.flags & DOOR_CALL_NO_RESULTS;
 	call.error = 0;
 	call.res_size = 0;
-	ctx = call.door->ctx;
 
 	ret = -EFAULT;
 	if (args.data_size <= DOOR_INLINE_MAX &&
@@ -238,6 +269,8 @@ long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
 	if (!ret)
 		ret = door_call_results(ctx, &call, &args, uarg);
 out:
+	door_files_put(&call.afiles);
+	door_files_put(&call.rfiles);
 	fput(file);
 	return ret;
 }
@@ -250,37 +283,47 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 {
 	void __user *data = u64_to_user_ptr(args->data_ptr);
 	size_t size = args->data_size;
-	struct door_call *call;
 	struct task_struct *caller;
+	struct door_call *call;
 	int ret = 0;
 
 	spin_lock(&ctx->lock);
 	call = t->call;
-	if (!call) {
+	if (!call || args->flags & DOOR_RETURN_ABORT) {
 		/* no call, or its caller is gone: nothing to deliver */
-		spin_unlock(&ctx->lock);
-		return 0;
-	}
-	if (args->flags & DOOR_RETURN_ABORT) {
-		door_call_finish(ctx, t, call, -EINTR);
-		return 0;
-	}
-	if (!access_ok(data, size)) {
-		spin_unlock(&ctx->lock);
-		return -EFAULT;
-	}
-	if (size <= DOOR_INLINE_MAX) {
-		call->busy = true;
-		spin_unlock(&ctx->lock);
-		if (copy_from_user(call->inl, data, size))
-			ret = -EFAULT;
-		spin_lock(&ctx->lock);
-		if (ret && !call->abandoned) {
-			call->busy = false;	/* the server may try again */
+		if (call)
+			door_call_finish(ctx, t, call, -EINTR);
+		else
 			spin_unlock(&ctx->lock);
-			return ret;
-		}
-		call->res_size = size;
+		if (args->desc_num)
+			door_files_release(args->desc_ptr, args->desc_num);
+		return 0;
+	}
+	if (call->noresults && (size || args->desc_num))
+		ret = -E2BIG;
+	else if (!access_ok(data, size))
+		ret = -EFAULT;
+	if (ret) {
+		spin_unlock(&ctx->lock);
+		return ret;
+	}
+	call->busy = true;
+	spin_unlock(&ctx->lock);
+
+	ret = door_files_get(&call->rfiles, args->desc_ptr, args->desc_num);
+	if (!ret && size <= DOOR_INLINE_MAX &&
+	    copy_from_user(call->inl, data, size))
+		ret = -EFAULT;
+
+	spin_lock(&ctx->lock);
+	if (ret && !call->abandoned) {
+		door_files_put(&call->rfiles);
+		call->busy = false;	/* the server may try again */
+		spin_unlock(&ctx->lock);
+		return ret;
+	}
+	call->res_size = size;
+	if (size <= DOOR_INLINE_MAX || call->abandoned) {
 		door_call_finish(ctx, t, call, 0);
 		return 0;
 	}
@@ -288,7 +331,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	/* Large results: the caller copies them from here while we wait. */
 	call->res_mm = current->mm;
 	call->res_addr = args->data_ptr;
-	call->res_size = size;
+	call->busy = false;
 	rcu_read_lock();
 	caller = call->caller;
 	/* pairs with door_call_wait(): res_* are visible */
@@ -363,16 +406,18 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 {
 	struct door_call *call = t->call;
 	size_t size = call->data_size;
+	size_t doff = call->afiles.n ? ALIGN(size, 8) : size;
+	size_t total = doff + call->afiles.n * sizeof(struct door_udesc);
 	unsigned long dst = args->buf;
 	struct door_invocation inv;
 	int error = 0, ret = 0;
 
-	if (size > args->buf_size) {
-		dst = door_map_anon(size);
+	if (total > args->buf_size) {
+		dst = door_map_anon(total);
 		if (!dst)
 			error = -E2BIG;
 		t->argmap = dst;
-		t->argmap_len = PAGE_ALIGN(size);
+		t->argmap_len = PAGE_ALIGN(total);
 	}
 	if (!error && size > DOOR_INLINE_MAX) {
 		error = door_copy_from_mm((void __user *)dst, call->mm,
@@ -382,12 +427,16 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		error = -EINTR;		/* the server's buffer is bad */
 		ret = -EFAULT;
 	}
+	memset(&inv, 0, sizeof(inv));
+	inv.desc_num = call->afiles.n;
+	if (!error)
+		error = door_files_install(&call->afiles, dst + doff);
 	if (!error) {
-		memset(&inv, 0, sizeof(inv));
 		inv.proc = call->door->proc;
 		inv.cookie = call->door->cookie;
 		inv.data_ptr = size ? dst : 0;
 		inv.data_size = size;
+		inv.desc_ptr = inv.desc_num ? dst + doff : 0;
 		inv.nservers = nservers;
 		inv.id = call->door->id;
 		inv.attributes = call->door->attributes;
@@ -419,8 +468,6 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		return -EFAULT;
 	if (args.flags & ~(DOOR_RETURN_ABORT | DOOR_RETURN_EXIT))
 		return -EINVAL;
-	if (args.desc_num)
-		return -EOPNOTSUPP;
 	if (!door_ctx_owned(ctx))
 		return -EPERM;
 	t = door_thread_get(ctx);

@@ -45,6 +45,16 @@
 
 /* Arguments and results up to this size travel inside the call record. */
 #define DOOR_INLINE_MAX		512
+/* Descriptors per call or return (illumos door_max_desc). */
+#define DOOR_MAX_DESC		1024
+#define DOOR_FILES_INLINE	4
+
+/* Files passed with a call or its results, owned by the call record. */
+struct door_files {
+	struct file **files;
+	unsigned int n;
+	struct file *inl[DOOR_FILES_INLINE];
+};
 
 /* Server threads parked ready to serve: a process's, or a private door's. */
 struct door_pool {
@@ -113,12 +123,15 @@ struct door_call {
 	enum door_call_state state;
 	bool busy;
 	bool abandoned;
+	bool noresults;			/* door_call(d, NULL) */
 	int error;
 	u64 data_ptr;			/* arguments, in the caller */
 	u64 data_size;
 	u64 res_addr;			/* large results, in the server */
 	u64 res_size;
 	struct mm_struct *res_mm;
+	struct door_files afiles;	/* passed with the arguments */
+	struct door_files rfiles;	/* passed with the results */
 	u8 inl[DOOR_INLINE_MAX];
 };
 
@@ -148,6 +161,13 @@ long door_ucred(struct door_ctx *ctx, struct door_ucred_args __user *uarg);
 long door_call(struct door_ctx *ctx, struct door_call_args __user *uarg);
 long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg);
 void door_ctx_abort_calls(struct door_ctx *ctx);
+
+/* desc.c */
+void door_files_init(struct door_files *df);
+void door_files_put(struct door_files *df);
+int door_files_get(struct door_files *df, u64 uptr, u32 n);
+int door_files_install(struct door_files *df, u64 uptr);
+int door_files_release(u64 uptr, u32 n);
 
 /* copy.c */
 int door_copy_from_mm(void __user *dst, struct mm_struct *mm,

@@ -74,11 +74,15 @@ struct door_create_args {
  * The arguments are data_ptr/data_size.  Results go to rbuf when they fit
  * in rsize; otherwise the kernel maps a fresh anonymous region in the
  * caller, returns it in rbuf/rsize, and the caller munmap()s it.  On
- * return data_ptr/data_size describe the results.
+ * return data_ptr/data_size describe the results, and desc_ptr/desc_num
+ * the descriptors returned, placed after the data at
+ * rbuf + roundup(data_size, sizeof(struct door_udesc)).
  */
+#define DOOR_CALL_NO_RESULTS	0x1	/* door_call(d, NULL): none allowed */
+
 struct door_call_args {
 	__s32 fd;		/* in: door, or a file a door is attached to */
-	__u32 flags;		/* in: 0 */
+	__u32 flags;		/* in: DOOR_CALL_NO_RESULTS */
 	__u64 data_ptr;		/* in/out */
 	__u64 data_size;	/* in/out */
 	__u64 desc_ptr;		/* in/out: struct door_udesc array */
@@ -92,7 +96,8 @@ struct door_call_args {
  * What a server thread receives: one invocation of a door.  data_ptr
  * points into the thread's receive buffer, or to a region the kernel
  * mapped for arguments that did not fit (unmapped at the thread's next
- * DOOR_IOC_RETURN).
+ * DOOR_IOC_RETURN).  Passed descriptors, already installed in the server,
+ * are described at desc_ptr, after the data (8-byte aligned).
  */
 struct door_invocation {
 	__u64 proc;

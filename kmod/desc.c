@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Solaris doors for Linux: passing descriptors with calls and results.
+ *
+ * The sender's descriptors become file references in the call record
+ * (struct door_files); the receiver installs them in its own table, as
+ * SCM_RIGHTS does: a received descriptor shares the sender's open file.
+ */
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include "doors.h"
+
+/* Attributes a receiver sees for a door (illumos DOOR_ATTR_MASK). */
+#define DOOR_DESC_ATTRS	(DOOR_UNREF | DOOR_PRIVATE | DOOR_UNREF_MULTI | \
+			 DOOR_REFUSE_DESC | DOOR_NO_CANCEL | \
+			 DOOR_NO_DEPLETION_CB | DOOR_PRIVCREATE)
+
+void door_files_init(struct door_files *df)
+{
+	df->files = df->inl;
+	df->n = 0;
+}
+
+/* Drop what was not handed over to a receiver. */
+void door_files_put(struct door_files *df)
+{
+	while (df->n)
+		fput(df->files[--df->n]);
+	if (df->files != df->inl)
+		kfree(df->files);
+	df->files = df->inl;
+}
+
+/*
+ * Take a reference on each descriptor of the sender's array, then close
+ * those marked DOOR_RELEASE.  Those are closed even when an entry is bad
+ * (EINVAL), as on illumos; on EFAULT nothing is closed.
+ */
+int door_files_get(struct door_files *df, u64 uptr, u32 n)
+{
+	struct door_udesc *desc;
+	int i, ret = 0;
+
+	if (n > DOOR_MAX_DESC)
+		return -E2BIG;
+	desc = memdup_user(u64_to_user_ptr(uptr), n * sizeof(*desc));
+	if (IS_ERR(desc))
+		return PTR_ERR(desc);
+	if (n > DOOR_FILES_INLINE) {
+		df->files = kmalloc_array(n, sizeof(*df->files),
+					  GFP_KERNEL_ACCOUNT);
+		if (!df->files) {
+			df->files = df->inl;
+			kfree(desc);
+			return -ENOMEM;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct file *file = NULL;
+
+		if (desc[i].d_attributes & DOOR_DESCRIPTOR)
+			file = fget(desc[i].d_descriptor);
+		if (!file) {
+			ret = -EINVAL;
+			break;
+		}
+		df->files[df->n++] = file;
+	}
+	for (i = 0; i < n; i++)
+		if (desc[i].d_attributes & DOOR_RELEASE)
+			close_fd(desc[i].d_descriptor);
+	kfree(desc);
+	if (ret)
+		door_files_put(df);
+	return ret;
+}
+
+/* How a receiver sees a passed file. */
+static void door_desc_fill(struct door_udesc *d, struct file *file, int fd)
+{
+	memset(d, 0, sizeof(*d));
+	d->d_attributes = DOOR_DESCRIPTOR;
+	d->d_descriptor = fd;
+	if (file->f_op == &door_fops) {
+		struct door *door = file->private_data;
+
+		d->d_attributes |= door->attributes & DOOR_DESC_ATTRS;
+		if (READ_ONCE(door->revoked))
+			d->d_attributes |= DOOR_REVOKED;
+		if (door_ctx_owned(door->ctx))
+			d->d_attributes |= DOOR_LOCAL;
+		d->d_id = door->id;
+	}
+}
+
+/*
+ * Install the files in the current process and write their descriptions
+ * at @uptr.  Either all are installed or none (EMFILE, EFAULT, ENOMEM).
+ * Received descriptors are not close-on-exec (illumos).
+ */
+int door_files_install(struct door_files *df, u64 uptr)
+{
+	struct door_udesc *desc;
+	unsigned int i;
+	int ret = 0;
+
+	if (!df->n)
+		return 0;
+	desc = kvmalloc_array(df->n, sizeof(*desc), GFP_KERNEL_ACCOUNT);
+	if (!desc)
+		return -ENOMEM;
+	for (i = 0; i < df->n; i++) {
+		int fd = get_unused_fd_flags(0);
+
+		if (fd < 0) {
+			ret = fd;
+			break;
+		}
+		door_desc_fill(&desc[i], df->files[i], fd);
+	}
+	if (!ret && copy_to_user(u64_to_user_ptr(uptr), desc,
+				 df->n * sizeof(*desc)))
+		ret = -EFAULT;
+	if (ret) {
+		while (i--)
+			put_unused_fd(desc[i].d_descriptor);
+	} else {
+		for (i = 0; i < df->n; i++)
+			fd_install(desc[i].d_descriptor, df->files[i]);
+		df->n = 0;
+	}
+	kvfree(desc);
+	return ret;
+}
+
+/* Results of a call whose client has gone: close the DOOR_RELEASE ones. */
+int door_files_release(u64 uptr, u32 n)
+{
+	struct door_files df;
+	int ret;
+
+	door_files_init(&df);
+	ret = door_files_get(&df, uptr, n);
+	door_files_put(&df);
+	return ret;
+}
