@@ -102,7 +102,10 @@ out_path:
 out_free:
 	kfree(a);
 out_fput:
-	fput(door);
+	if (door->f_op == &door_fops)
+		door_fput(door);
+	else
+		fput(door);
 	return ret;
 }
 
@@ -129,7 +132,7 @@ long door_fdetach(struct door_attach_args __user *uarg)
 	path_put(&path);
 	if (!a)
 		return -EINVAL;
-	fput(a->door);
+	door_fput(a->door);
 	path_put(&a->path);
 	kfree(a);
 	return 0;

@@ -271,7 +271,7 @@ long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
 out:
 	door_files_put(&call.afiles);
 	door_files_put(&call.rfiles);
-	fput(file);
+	door_fput(file);
 	return ret;
 }
 
@@ -287,6 +287,8 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	struct door_call *call;
 	int ret = 0;
 
+	if (t->unref)
+		door_unref_done(ctx, t);
 	spin_lock(&ctx->lock);
 	call = t->call;
 	if (!call || args->flags & DOOR_RETURN_ABORT) {
@@ -366,6 +368,14 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 
 	spin_lock(&ctx->lock);
 	pool = t->bound ? &t->bound->pool : &ctx->pool;
+	if (!list_empty(&pool->unref)) {
+		t->unref = list_first_entry(&pool->unref, struct door,
+					    unref_node);
+		list_del_init(&t->unref->unref_node);
+		*nservers = pool->nparked;
+		spin_unlock(&ctx->lock);
+		return 0;
+	}
 	t->task = current;
 	list_add(&t->park, &pool->parked);
 	pool->nparked++;
@@ -375,14 +385,15 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (READ_ONCE(t->call) || signal_pending(current))
+		if (READ_ONCE(t->call) || READ_ONCE(t->unref) ||
+		    signal_pending(current))
 			break;
 		schedule();
 	}
 	__set_current_state(TASK_RUNNING);
 
 	spin_lock(&ctx->lock);
-	if (t->call) {
+	if (t->call || t->unref) {
 		*nservers = pool->nparked;
 		spin_unlock(&ctx->lock);
 		return 0;
@@ -457,6 +468,30 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 	return 0;
 }
 
+/* Describe the unreferenced invocation the thread was given. */
+static int door_take_unref(struct door_ctx *ctx, struct door_thread *t,
+			   struct door_return_args __user *uarg,
+			   unsigned int nservers)
+{
+	struct door *door = t->unref;
+	struct door_invocation inv;
+
+	spin_lock(&ctx->lock);
+	door->unref_state = DOOR_UNREF_ACTIVE;
+	spin_unlock(&ctx->lock);
+	memset(&inv, 0, sizeof(inv));
+	inv.proc = door->proc;
+	inv.cookie = door->cookie;
+	inv.data_ptr = DOOR_UNREF_DATA_PTR;
+	inv.nservers = nservers;
+	inv.id = door->id;
+	inv.attributes = door->attributes;
+	if (!copy_to_user(&uarg->inv, &inv, sizeof(inv)))
+		return 0;
+	door_unref_done(ctx, t);
+	return -EFAULT;
+}
+
 long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 {
 	struct door_return_args args;
@@ -485,7 +520,9 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 	do {
 		door_unmap_args(t);
 		ret = door_park(ctx, t, &nservers);
-		if (!ret)
+		if (!ret && t->unref)
+			ret = door_take_unref(ctx, t, uarg, nservers);
+		else if (!ret)
 			ret = door_take(ctx, t, &args, uarg, nservers);
 	} while (ret > 0);
 	return ret;

@@ -27,8 +27,14 @@ void door_files_init(struct door_files *df)
 /* Drop what was not handed over to a receiver. */
 void door_files_put(struct door_files *df)
 {
-	while (df->n)
-		fput(df->files[--df->n]);
+	while (df->n) {
+		struct file *file = df->files[--df->n];
+
+		if (file->f_op == &door_fops)
+			door_fput(file);
+		else
+			fput(file);
+	}
 	if (df->files != df->inl)
 		kfree(df->files);
 	df->files = df->inl;

@@ -14,13 +14,10 @@
 #include <linux/uaccess.h>
 #include "doors.h"
 
-/*
- * What DOOR_IOC_CREATE accepts.  DOOR_UNREF and DOOR_UNREF_MULTI will come
- * with unreferenced notifications.
- */
-#define DOOR_CREATE_ATTRS	(DOOR_PRIVATE | DOOR_REFUSE_DESC | \
-				 DOOR_NO_CANCEL | DOOR_NO_DEPLETION_CB | \
-				 DOOR_PRIVCREATE)
+/* What DOOR_IOC_CREATE accepts (illumos DOOR_CREATE_MASK). */
+#define DOOR_CREATE_ATTRS	(DOOR_UNREF_ANY | DOOR_PRIVATE | \
+				 DOOR_REFUSE_DESC | DOOR_NO_CANCEL | \
+				 DOOR_NO_DEPLETION_CB | DOOR_PRIVCREATE)
 
 /* di_uniquifier: system-wide, never reused, never an address. */
 static atomic64_t door_next_id = ATOMIC64_INIT(0);
@@ -42,6 +39,7 @@ void door_pool_init(struct door_pool *pool)
 {
 	INIT_LIST_HEAD(&pool->parked);
 	init_waitqueue_head(&pool->wait);
+	INIT_LIST_HEAD(&pool->unref);
 }
 
 static void door_free(struct kref *ref)
@@ -62,24 +60,50 @@ void door_put(struct door *door)
 	kref_put(&door->ref, door_free);
 }
 
-/* The server process is gone: its doors answer EBADF from now on. */
+/*
+ * The server process is gone: its doors answer EBADF from now on, and
+ * pending unreferenced invocations are dropped.
+ */
 void door_ctx_revoke_all(struct door_ctx *ctx)
 {
-	struct door *door;
+	struct door *door, *tmp;
+	LIST_HEAD(unref);
 
 	spin_lock(&ctx->lock);
 	ctx->dead = true;
 	list_for_each_entry(door, &ctx->doors, node) {
 		door->revoked = true;
 		wake_up_all(&door->pool.wait);
+		if (door->unref_state == DOOR_UNREF_PENDING) {
+			door->unref_state = DOOR_UNREF_IDLE;
+			list_move(&door->unref_node, &unref);
+		}
 	}
 	spin_unlock(&ctx->lock);
 	wake_up_all(&ctx->pool.wait);
+	list_for_each_entry_safe(door, tmp, &unref, unref_node) {
+		list_del_init(&door->unref_node);
+		door_put(door);
+	}
+}
+
+static int door_flush(struct file *file, fl_owner_t id)
+{
+	struct door *door = file->private_data;
+
+	if (door->attributes & DOOR_UNREF_ANY)
+		door_unref_closing(door);
+	return 0;
 }
 
 static int door_release(struct inode *inode, struct file *file)
 {
-	door_put(file->private_data);
+	struct door *door = file->private_data;
+
+	spin_lock(&door->ctx->lock);
+	door->file = NULL;
+	spin_unlock(&door->ctx->lock);
+	door_put(door);
 	return 0;
 }
 
@@ -105,6 +129,7 @@ static void door_show_fdinfo(struct seq_file *m, struct file *file)
 
 const struct file_operations door_fops = {
 	.owner		= THIS_MODULE,
+	.flush		= door_flush,
 	.release	= door_release,
 	.show_fdinfo	= door_show_fdinfo,
 	.llseek		= noop_llseek,
@@ -124,7 +149,8 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.pad || args.attributes & ~DOOR_CREATE_ATTRS)
+	if (args.pad || args.attributes & ~DOOR_CREATE_ATTRS ||
+	    (args.attributes & DOOR_UNREF_ANY) == DOOR_UNREF_ANY)
 		return -EINVAL;
 	if (!door_ctx_owned(ctx))
 		return -EPERM;
@@ -140,6 +166,7 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 	door->data_max = U64_MAX;
 	door->desc_max = args.attributes & DOOR_REFUSE_DESC ? 0 : INT_MAX;
 	door_pool_init(&door->pool);
+	INIT_LIST_HEAD(&door->unref_node);
 	kref_get(&ctx->ref);
 	door->ctx = ctx;
 	spin_lock(&ctx->lock);
@@ -163,6 +190,7 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 		fput(file);
 		return -EFAULT;
 	}
+	door->file = file;
 	fd_install(fd, file);
 	return fd;
 }
@@ -195,7 +223,7 @@ static struct door *door_query(struct door_ctx *ctx, int fd)
 			return ERR_CAST(file);
 		door = file->private_data;
 		kref_get(&door->ref);
-		fput(file);
+		door_fput(file);
 		return door;
 	}
 	t = door_thread_find(ctx);
@@ -235,6 +263,8 @@ long door_info(struct door_ctx *ctx, struct door_info_args __user *uarg)
 		pid_nr_ns(dctx->owner, task_active_pid_ns(current));
 	if (door->revoked)
 		args.attributes |= DOOR_REVOKED;
+	if (door->attributes & DOOR_UNREF_ANY && door_is_unref(door, 0))
+		args.attributes |= DOOR_IS_UNREF;
 	args.nparked = door_pool(door)->nparked;
 	args.nbound = door->nbound;
 	spin_unlock(&dctx->lock);
@@ -273,14 +303,14 @@ long door_revoke(struct door_fd_args __user *uarg)
 	door = file->private_data;
 	ctx = door->ctx;
 	if (!door_ctx_owned(ctx)) {
-		fput(file);
+		door_fput(file);
 		return -EPERM;
 	}
 	spin_lock(&ctx->lock);
 	door->revoked = true;
 	spin_unlock(&ctx->lock);
 	wake_up_all(&door_pool(door)->wait);
-	fput(file);
+	door_fput(file);
 	close_fd(args.fd);
 	return 0;
 }
@@ -313,7 +343,7 @@ long door_getparam(struct door_param_args __user *uarg)
 		ret = -EINVAL;
 	}
 	spin_unlock(&door->ctx->lock);
-	fput(file);
+	door_fput(file);
 	if (!ret && copy_to_user(uarg, &args, sizeof(args)))
 		ret = -EFAULT;
 	return ret;
@@ -364,6 +394,6 @@ long door_setparam(struct door_param_args __user *uarg)
 	else
 		ret = door_set(door, args.param, args.value);
 	spin_unlock(&door->ctx->lock);
-	fput(file);
+	door_fput(file);
 	return ret;
 }

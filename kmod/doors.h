@@ -61,6 +61,16 @@ struct door_pool {
 	struct list_head parked;	/* door_thread.park, most recent first */
 	unsigned int nparked;
 	wait_queue_head_t wait;		/* callers waiting for a parked thread */
+	struct list_head unref;		/* door.unref_node: waiting for a thread */
+};
+
+#define DOOR_UNREF_ANY	(DOOR_UNREF | DOOR_UNREF_MULTI)
+
+enum door_unref_state {
+	DOOR_UNREF_IDLE,		/* armed */
+	DOOR_UNREF_PENDING,		/* queued, holds a door reference */
+	DOOR_UNREF_ACTIVE,		/* a server thread runs it */
+	DOOR_UNREF_DONE,		/* DOOR_UNREF: delivered once */
 };
 
 struct door_ctx {
@@ -78,6 +88,7 @@ struct door {
 	struct kref ref;
 	struct door_ctx *ctx;
 	struct list_head node;		/* in ctx->doors */
+	struct file *file;		/* its file, until released */
 	u64 proc;
 	u64 cookie;
 	u64 id;
@@ -88,6 +99,9 @@ struct door {
 	u64 data_min;
 	u64 data_max;
 	u32 desc_max;
+	enum door_unref_state unref_state;
+	bool unref_recheck;		/* dropped again while ACTIVE */
+	struct list_head unref_node;	/* in door_pool(door)->unref */
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
 };
 
@@ -103,6 +117,7 @@ struct door_thread {
 	struct task_struct *task;	/* only used while in our ioctls */
 	struct door_call *call;		/* call being served, or NULL */
 	struct door *bound;		/* door_bind(), holds a reference */
+	struct door *unref;		/* unref invocation being served */
 	unsigned long argmap;		/* argument mapping to unmap */
 	size_t argmap_len;
 };
@@ -168,6 +183,13 @@ void door_files_put(struct door_files *df);
 int door_files_get(struct door_files *df, u64 uptr, u32 n);
 int door_files_install(struct door_files *df, u64 uptr);
 int door_files_release(u64 uptr, u32 n);
+
+/* unref.c */
+bool door_is_unref(struct door *door, long held);
+void door_unref_check(struct door *door, long held);
+void door_unref_closing(struct door *door);
+void door_unref_done(struct door_ctx *ctx, struct door_thread *t);
+void door_fput(struct file *file);
 
 /* copy.c */
 int door_copy_from_mm(void __user *dst, struct mm_struct *mm,

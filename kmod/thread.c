@@ -59,6 +59,8 @@ void door_thread_free(struct door_ctx *ctx, struct door_thread *t)
 {
 	struct door *bound;
 
+	if (t->unref)
+		door_unref_done(ctx, t);
 	spin_lock(&ctx->lock);
 	hash_del(&t->hnode);
 	bound = t->bound;
@@ -117,7 +119,7 @@ long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg)
 	door_thread_bind(ctx, t, door);
 	ret = 0;
 out:
-	fput(file);
+	door_fput(file);
 	return ret;
 }
 

@@ -35,6 +35,9 @@
 #define DOOR_PRIVCREATE		0x200
 #define DOOR_DEPLETION_CB	0x400
 
+/* inv.data_ptr of an unreferenced invocation (illumos DOOR_UNREF_DATA). */
+#define DOOR_UNREF_DATA_PTR	1
+
 /* DOOR_IOC_INFO: the door the calling thread serves or is bound to. */
 #define DOOR_QUERY		(-2)
 
@@ -57,8 +60,9 @@ struct door_udesc {
 /*
  * DOOR_IOC_CREATE: create a door served by this context's process.
  * Returns the new door descriptor (always O_CLOEXEC).  Attributes:
- * DOOR_PRIVATE, DOOR_REFUSE_DESC, DOOR_NO_CANCEL, DOOR_NO_DEPLETION_CB,
- * DOOR_PRIVCREATE (the last two are for libdoor's door_xcreate()).
+ * DOOR_UNREF or DOOR_UNREF_MULTI, DOOR_PRIVATE, DOOR_REFUSE_DESC,
+ * DOOR_NO_CANCEL, DOOR_NO_DEPLETION_CB, DOOR_PRIVCREATE (the last two are
+ * for libdoor's door_xcreate()).
  */
 struct door_create_args {
 	__u64 proc;		/* in: server procedure, returned to servers */
