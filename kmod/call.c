@@ -87,6 +87,35 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 }
 
 /*
+ * Detach the call from the thread serving it, and cancel the thread unless
+ * the door says DOOR_NO_CANCEL.  Called locked; unlocks.
+ */
+static void door_call_cancel(struct door_ctx *ctx, struct door_call *call)
+	__releases(&ctx->lock)
+{
+	struct door_thread *t = call->server;
+	struct task_struct *server;
+	struct pid *pid = NULL;
+	int sig = 0;
+
+	t->call = NULL;
+	call->door->active--;
+	if (!(call->door->attributes & DOOR_NO_CANCEL) && t->cancel_signal) {
+		sig = t->cancel_signal;
+		pid = get_pid(t->pid);
+	}
+	spin_unlock(&ctx->lock);
+	if (!pid)
+		return;
+	server = get_pid_task(pid, PIDTYPE_PID);
+	if (server) {
+		send_sig_info(sig, SEND_SIG_PRIV, server);
+		put_task_struct(server);
+	}
+	put_pid(pid);
+}
+
+/*
  * Wait for the server.  A signal abandons the call, unless the server is
  * copying in or out of it at that moment: then the server finishes it with
  * EINTR as soon as it is done.
@@ -115,9 +144,7 @@ static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
 				continue;
 			}
 			/* The procedure runs on; its results will be dropped. */
-			call->server->call = NULL;
-			call->door->active--;
-			spin_unlock(&ctx->lock);
+			door_call_cancel(ctx, call);
 			return -EINTR;
 		}
 		schedule();
@@ -501,7 +528,8 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 
 	if (copy_from_user(&args, uarg, offsetof(struct door_return_args, inv)))
 		return -EFAULT;
-	if (args.flags & ~(DOOR_RETURN_ABORT | DOOR_RETURN_EXIT))
+	if (args.flags & ~(DOOR_RETURN_ABORT | DOOR_RETURN_EXIT) || args.pad ||
+	    !valid_signal(args.cancel_signal))
 		return -EINVAL;
 	if (!door_ctx_owned(ctx))
 		return -EPERM;
@@ -509,6 +537,7 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 	if (!t)
 		return -ENOMEM;
 
+	t->cancel_signal = args.cancel_signal;
 	ret = door_deliver(ctx, t, &args);
 	if (ret)
 		return ret;

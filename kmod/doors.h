@@ -118,6 +118,7 @@ struct door_thread {
 	struct door_call *call;		/* call being served, or NULL */
 	struct door *bound;		/* door_bind(), holds a reference */
 	struct door *unref;		/* unref invocation being served */
+	int cancel_signal;		/* for abandoned calls, or 0 */
 	unsigned long argmap;		/* argument mapping to unmap */
 	size_t argmap_len;
 };

@@ -125,6 +125,11 @@ struct door_invocation {
  * fails with EINTR in the client instead (a server procedure that
  * returned without calling door_return).  A signal while parked gives
  * EINTR (or a restart); results are never delivered twice.
+ *
+ * cancel_signal: when the client of a call this thread serves gives up
+ * (signal) and the door lacks DOOR_NO_CANCEL, the kernel sends this
+ * signal (si_code SI_KERNEL) to the thread; libdoor turns it into a
+ * pthread_cancel() of the thread.
  */
 #define DOOR_RETURN_ABORT	0x1
 /*
@@ -142,6 +147,8 @@ struct door_return_args {
 	__u32 flags;		/* in: DOOR_RETURN_ABORT */
 	__u64 buf;		/* in: receive buffer for the next call */
 	__u64 buf_size;		/* in */
+	__u32 cancel_signal;	/* in: see below, or 0 */
+	__u32 pad;
 	struct door_invocation inv;	/* out */
 };
 
