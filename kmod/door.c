@@ -2,10 +2,13 @@
 /*
  * Solaris doors for Linux: door objects and their files.
  */
-#include <linux/anon_inodes.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs_context.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/pseudo_fs.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -140,6 +143,84 @@ bool door_ctx_owned(struct door_ctx *ctx)
 	return ctx->owner == task_tgid(current);
 }
 
+/*
+ * Door files live on a pseudo file system of their own, all sharing one
+ * inode of type DOOR_S_IFDOOR, so that fstat() tells a door as on illumos.
+ */
+#define DOORFS_MAGIC	0x444f4f52	/* "DOOR" */
+
+static struct vfsmount *door_mnt;
+static struct inode *door_inode;
+
+static char *door_dname(struct dentry *dentry, char *buffer, int buflen)
+{
+	static const char name[] = "door:[door]";
+
+	if (buflen < sizeof(name))
+		return ERR_PTR(-ENAMETOOLONG);
+	buffer += buflen - sizeof(name);
+	memcpy(buffer, name, sizeof(name));
+	return buffer;
+}
+
+static const struct dentry_operations door_dops = {
+	.d_dname	= door_dname,
+};
+
+static int door_init_fs_context(struct fs_context *fc)
+{
+	struct pseudo_fs_context *ctx = init_pseudo(fc, DOORFS_MAGIC);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->dops = &door_dops;
+	return 0;
+}
+
+static struct file_system_type door_fs_type = {
+	.name		= "doorfs",
+	.init_fs_context = door_init_fs_context,
+	.kill_sb	= kill_anon_super,
+};
+
+int __init door_fs_init(void)
+{
+	door_mnt = kern_mount(&door_fs_type);
+	if (IS_ERR(door_mnt))
+		return PTR_ERR(door_mnt);
+	door_inode = alloc_anon_inode(door_mnt->mnt_sb);
+	if (IS_ERR(door_inode)) {
+		kern_unmount(door_mnt);
+		return PTR_ERR(door_inode);
+	}
+	door_inode->i_mode = DOOR_S_IFDOOR | 0600;
+	return 0;
+}
+
+void door_fs_exit(void)
+{
+	iput(door_inode);
+	kern_unmount(door_mnt);
+}
+
+static struct file *door_file_alloc(struct door *door)
+{
+	struct file *file;
+
+	/* the file holds the module, as fops_get() would; fput() drops it */
+	__module_get(THIS_MODULE);
+	ihold(door_inode);
+	file = alloc_file_pseudo(door_inode, door_mnt, "[door]", O_RDWR,
+				 &door_fops);
+	if (IS_ERR(file)) {
+		iput(door_inode);
+		module_put(THIS_MODULE);
+		return file;
+	}
+	file->private_data = door;
+	return file;
+}
+
 long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 {
 	struct door_create_args args;
@@ -179,7 +260,7 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 		kref_put(&door->ref, door_free);
 		return fd;
 	}
-	file = anon_inode_getfile("[door]", &door_fops, door, O_RDWR);
+	file = door_file_alloc(door);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
 		kref_put(&door->ref, door_free);

@@ -153,6 +153,8 @@ struct door_call {
 
 /* door.c */
 extern const struct file_operations door_fops;
+int door_fs_init(void);
+void door_fs_exit(void);
 long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg);
 long door_info(struct door_ctx *ctx, struct door_info_args __user *uarg);
 long door_revoke(struct door_fd_args __user *uarg);

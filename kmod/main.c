@@ -113,7 +113,26 @@ static struct miscdevice doors_misc = {
 	.mode	= 0666,
 };
 
-module_misc_device(doors_misc);
+static int __init doors_init(void)
+{
+	int ret = door_fs_init();
+
+	if (ret)
+		return ret;
+	ret = misc_register(&doors_misc);
+	if (ret)
+		door_fs_exit();
+	return ret;
+}
+
+static void __exit doors_exit(void)
+{
+	misc_deregister(&doors_misc);
+	door_fs_exit();
+}
+
+module_init(doors_init);
+module_exit(doors_exit);
 
 MODULE_DESCRIPTION("Solaris doors: fast synchronous calls between processes");
 MODULE_AUTHOR("The doors for Linux developers");

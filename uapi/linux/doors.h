@@ -41,6 +41,12 @@
 /* DOOR_IOC_INFO: the door the calling thread serves or is bound to. */
 #define DOOR_QUERY		(-2)
 
+/*
+ * fstat() of a door descriptor reports this file type (illumos S_IFDOOR,
+ * not a type Linux defines otherwise).
+ */
+#define DOOR_S_IFDOOR		0150000
+
 /* door_desc attributes. */
 #define DOOR_DESCRIPTOR		0x10000
 #define DOOR_RELEASE		0x40000
