@@ -8,7 +8,7 @@
  * A context serves the process that opened it only, so a fork() child
  * closes the one it inherited: it is a client until it creates a door of
  * its own, which then opens a fresh context and starts fresh server
- * threads.
+ * threads.  It also forgets its parent's door_xcreate() doors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,14 +41,21 @@ int libdoor_context(void)
 	return fd;
 }
 
+int libdoor_context_peek(void)
+{
+	return __atomic_load_n(&door_ctx, __ATOMIC_ACQUIRE);
+}
+
 static void door_prepare(void)
 {
+	libdoor_xcreate_prefork();
 	pthread_mutex_lock(&door_ctx_lock);
 }
 
 static void door_parent(void)
 {
 	pthread_mutex_unlock(&door_ctx_lock);
+	libdoor_xcreate_postfork();
 }
 
 static void door_child(void)
@@ -58,6 +65,7 @@ static void door_child(void)
 	door_ctx = -1;
 	libdoor_server_forked();
 	pthread_mutex_unlock(&door_ctx_lock);
+	libdoor_xcreate_forked();
 }
 
 __attribute__((constructor))

@@ -22,12 +22,34 @@
 
 /* The process's door context (/dev/doors), opened on first use. */
 int libdoor_context(void);
+/* The same, or -1 if it is not open: never opens it. */
+int libdoor_context_peek(void);
+
+/* DOOR_IOC_CREATE with any attributes; returns the descriptor. */
+int libdoor_create(door_server_procedure_t *proc, void *cookie,
+		   uint_t attributes);
 
 /* Run the server creation function; door_create() does it once first. */
 void libdoor_new_server(door_info_t *dip);
 void libdoor_servers_start(void);
 
-/* In a fork() child: no server threads yet. */
+/* A server thread took the last parked thread's place: add one. */
+void libdoor_depleted(const struct door_invocation *inv);
+
+/*
+ * The calling thread serves doors (or is bound): when it exits, finish
+ * its call with EINTR and drop its binding.
+ */
+void libdoor_thread_arm(void);
+
+/* door_xcreate() doors: depletion, door_revoke(), fork(). */
+void libdoor_xcreate_depleted(door_info_t *dip);
+void libdoor_xcreate_revoked(door_id_t id);
+void libdoor_xcreate_prefork(void);
+void libdoor_xcreate_postfork(void);
+
+/* In a fork() child: no server threads, no door_xcreate() doors. */
 void libdoor_server_forked(void);
+void libdoor_xcreate_forked(void);
 
 #endif /* _LIBDOOR_DOOR_IMPL_H */

@@ -18,6 +18,11 @@
  * client's door_call() fail with EINTR.  On illumos its thread is also
  * terminated; here it goes on serving.
  *
+ * A server thread (or a bound one) that exits, by pthread_exit() or
+ * cancellation, even in the middle of a procedure, tells the kernel from
+ * a thread-specific data destructor: its client's door_call() fails with
+ * EINTR and its binding goes.
+ *
  * A fork() child inherits the forking thread's loop: if that thread was
  * running a procedure, its door_return() in the child delivers nothing
  * (the call belongs to the parent) and parks in the child's own context.
@@ -43,22 +48,38 @@ struct door_server {
 
 static __thread struct door_server door_self;
 
-static pthread_key_t door_buf_key;
-static pthread_once_t door_buf_once = PTHREAD_ONCE_INIT;
-static int door_buf_keyed;
+static pthread_key_t door_exit_key;
+static pthread_once_t door_exit_once = PTHREAD_ONCE_INIT;
+static int door_exit_keyed;
 
-static void door_buf_key_init(void)
+/* The thread exits: end its call, drop its binding, free its buffer. */
+static void door_thread_exit(void *arg)
 {
-	door_buf_keyed = !pthread_key_create(&door_buf_key, free);
+	struct door_server *self = arg;
+	struct door_return_args args;
+	int ctx = libdoor_context_peek();
+
+	if (ctx >= 0) {
+		memset(&args, 0, sizeof(args));
+		args.flags = DOOR_RETURN_ABORT | DOOR_RETURN_EXIT;
+		ioctl(ctx, DOOR_IOC_RETURN, &args);
+	}
+	self->serving = 0;
+	free(self->buf);
+	self->buf = NULL;
 }
 
-/* The receive buffer is freed when its thread exits. */
-static void door_buf_alloc(struct door_server *self)
+static void door_exit_key_init(void)
 {
-	pthread_once(&door_buf_once, door_buf_key_init);
-	self->buf = malloc(DOOR_BUF_SIZE);
-	if (self->buf && door_buf_keyed)
-		pthread_setspecific(door_buf_key, self->buf);
+	door_exit_keyed = !pthread_key_create(&door_exit_key,
+					      door_thread_exit);
+}
+
+void libdoor_thread_arm(void)
+{
+	pthread_once(&door_exit_once, door_exit_key_init);
+	if (door_exit_keyed)
+		pthread_setspecific(door_exit_key, &door_self);
 }
 
 /*
@@ -74,8 +95,10 @@ static int door_park(struct door_server *self, char *data, size_t size,
 
 	if (ctx < 0)
 		return -1;
-	if (!self->buf)
-		door_buf_alloc(self);
+	if (!self->buf) {
+		self->buf = malloc(DOOR_BUF_SIZE);
+		libdoor_thread_arm();
+	}
 
 	memset(&args, 0, sizeof(args));
 	args.data_ptr = DOOR_PTR(data);
@@ -106,7 +129,7 @@ static void door_dispatch(const struct door_server *self)
 
 	/* This thread took the last parked one's place: add a thread. */
 	if (inv.nservers == 0)
-		libdoor_new_server(NULL);
+		libdoor_depleted(&inv);
 
 	proc = (door_server_procedure_t *)(uintptr_t)inv.proc;
 	if (proc)
