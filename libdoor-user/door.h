@@ -40,6 +40,17 @@ typedef unsigned long long door_id_t;
 #endif
 typedef unsigned int door_attr_t;
 
+/*
+ * fstat() of a door descriptor reports this file type, as on illumos
+ * (Solaris has these in <sys/stat.h>).
+ */
+#ifndef S_IFDOOR
+#define S_IFDOOR		0xD000
+#endif
+#ifndef S_ISDOOR
+#define S_ISDOOR(mode)		(((mode) & 0xF000) == S_IFDOOR)
+#endif
+
 /* Door attributes: door_create() takes the first group. */
 #define DOOR_UNREF		0x01	/* deliver one unreferenced call */
 #define DOOR_PRIVATE		0x02	/* private pool of server threads */

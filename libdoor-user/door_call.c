@@ -5,7 +5,6 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
 #include "door_impl.h"
 
@@ -31,9 +30,8 @@ _Static_assert(offsetof(door_info_t, di_uniquifier) == 24,
 	       "di_uniquifier at offset 24");
 
 /*
- * params == NULL: no arguments, and no results wanted.  Results the
- * server returns anyway land in a mapping the kernel makes (there is no
- * rbuf), which is unmapped here.
+ * params == NULL: no arguments, and no results allowed: a server that
+ * returns data or descriptors gets E2BIG from its door_return().
  */
 DOOR_EXPORT int door_call(int d, door_arg_t *params)
 {
@@ -45,7 +43,9 @@ DOOR_EXPORT int door_call(int d, door_arg_t *params)
 
 	memset(&args, 0, sizeof(args));
 	args.fd = d;
-	if (params) {
+	if (!params) {
+		args.flags = DOOR_CALL_NO_RESULTS;
+	} else {
 		args.data_ptr = DOOR_PTR(params->data_ptr);
 		args.data_size = params->data_size;
 		args.desc_ptr = DOOR_PTR(params->desc_ptr);
@@ -57,11 +57,8 @@ DOOR_EXPORT int door_call(int d, door_arg_t *params)
 	if (ioctl(ctx, DOOR_IOC_CALL, &args) < 0)
 		return -1;
 
-	if (!params) {
-		if (args.rbuf)
-			munmap((void *)(uintptr_t)args.rbuf, args.rsize);
+	if (!params)
 		return 0;
-	}
 	params->data_ptr = (char *)(uintptr_t)args.data_ptr;
 	params->data_size = args.data_size;
 	params->desc_ptr = (door_desc_t *)(uintptr_t)args.desc_ptr;

@@ -23,6 +23,15 @@
  * a thread-specific data destructor: its client's door_call() fails with
  * EINTR and its binding goes.
  *
+ * Cancellation: when a client gives up on a call (a signal interrupts its
+ * door_call()) to a door without DOOR_NO_CANCEL, the kernel sends the
+ * serving thread libdoor's cancellation signal, a real-time signal left
+ * at its default disposition by the program (glibc's own SIGCANCEL is
+ * only honoured when the process sends it).  Its handler cancels the
+ * thread with pthread_cancel() if the thread has cancellation enabled;
+ * server threads start with it disabled, as on illumos, and then nothing
+ * happens.
+ *
  * A fork() child inherits the forking thread's loop: if that thread was
  * running a procedure, its door_return() in the child delivers nothing
  * (the call belongs to the parent) and parks in the child's own context.
@@ -30,6 +39,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -82,6 +92,43 @@ void libdoor_thread_arm(void)
 		pthread_setspecific(door_exit_key, &door_self);
 }
 
+static pthread_once_t door_cancel_once = PTHREAD_ONCE_INIT;
+static int door_cancel_signal;
+
+static void door_cancel_handler(int sig, siginfo_t *si, void *uc)
+{
+	int state;
+
+	(void)sig;
+	(void)uc;
+	if (si->si_code != SI_KERNEL || !door_self.serving)
+		return;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+	pthread_setcancelstate(state, NULL);
+	if (state == PTHREAD_CANCEL_ENABLE)
+		pthread_cancel(pthread_self());
+}
+
+/* Take the highest real-time signal the program leaves alone. */
+static void door_cancel_init(void)
+{
+	struct sigaction sa, old;
+	int sig;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = door_cancel_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	for (sig = SIGRTMAX; sig > SIGRTMIN; sig--) {
+		if (sigaction(sig, NULL, &old) || old.sa_handler != SIG_DFL ||
+		    (old.sa_flags & SA_SIGINFO))
+			continue;
+		if (!sigaction(sig, &sa, NULL)) {
+			door_cancel_signal = sig;
+			return;
+		}
+	}
+}
+
 /*
  * Deliver results (if this thread holds a call), then wait for the next
  * call and store it in self->inv.  EINTR means a signal came while parked,
@@ -98,6 +145,7 @@ static int door_park(struct door_server *self, char *data, size_t size,
 	if (!self->buf) {
 		self->buf = malloc(DOOR_BUF_SIZE);
 		libdoor_thread_arm();
+		pthread_once(&door_cancel_once, door_cancel_init);
 	}
 
 	memset(&args, 0, sizeof(args));
@@ -108,6 +156,7 @@ static int door_park(struct door_server *self, char *data, size_t size,
 	args.flags = flags;
 	args.buf = DOOR_PTR(self->buf);
 	args.buf_size = self->buf ? DOOR_BUF_SIZE : 0;
+	args.cancel_signal = door_cancel_signal;
 
 	while (ioctl(ctx, DOOR_IOC_RETURN, &args) < 0) {
 		if (errno != EINTR)
