@@ -72,12 +72,13 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 	}
 	t = list_first_entry(&pool->parked, struct door_thread, park);
 	list_del_init(&t->park);
-	pool->nparked--;
+	t->nservers = --pool->nparked;
 	door->active++;
 	call->server = t;
 	call->state = DOOR_CALL_ACTIVE;
 	call->busy = true;
-	WRITE_ONCE(t->call, call);
+	/* pairs with door_park(): the call and nservers are visible */
+	smp_store_release(&t->call, call);
 	rcu_read_lock();
 	server = t->task;
 	spin_unlock(&ctx->lock);
@@ -412,8 +413,13 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (READ_ONCE(t->call) || READ_ONCE(t->unref) ||
-		    signal_pending(current))
+		/* pairs with door_dispatch() and door_unref_queue() */
+		if (smp_load_acquire(&t->call) || smp_load_acquire(&t->unref)) {
+			__set_current_state(TASK_RUNNING);
+			*nservers = t->nservers;
+			return 0;
+		}
+		if (signal_pending(current))
 			break;
 		schedule();
 	}
@@ -421,7 +427,7 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 
 	spin_lock(&ctx->lock);
 	if (t->call || t->unref) {
-		*nservers = pool->nparked;
+		*nservers = t->nservers;
 		spin_unlock(&ctx->lock);
 		return 0;
 	}
@@ -429,6 +435,30 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 	pool->nparked--;
 	spin_unlock(&ctx->lock);
 	return -ERESTARTSYS;
+}
+
+/* Describe an invocation of @door to the server thread. */
+static int door_put_inv(struct door_invocation __user *u, struct door *door,
+			u64 data_ptr, u64 data_size, u64 desc_ptr,
+			u32 desc_num, u32 nservers)
+{
+	if (!user_write_access_begin(u, sizeof(*u)))
+		return -EFAULT;
+	unsafe_put_user(door->proc, &u->proc, efault);
+	unsafe_put_user(door->cookie, &u->cookie, efault);
+	unsafe_put_user(data_ptr, &u->data_ptr, efault);
+	unsafe_put_user(data_size, &u->data_size, efault);
+	unsafe_put_user(desc_ptr, &u->desc_ptr, efault);
+	unsafe_put_user(desc_num, &u->desc_num, efault);
+	unsafe_put_user(nservers, &u->nservers, efault);
+	unsafe_put_user(door->id, &u->id, efault);
+	unsafe_put_user(door->attributes, &u->attributes, efault);
+	unsafe_put_user(0, &u->pad, efault);
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
+	return -EFAULT;
 }
 
 /*
@@ -443,11 +473,11 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		     unsigned int nservers)
 {
 	struct door_call *call = t->call;
+	unsigned int ndesc = call->afiles.n;
 	size_t size = call->data_size;
-	size_t doff = call->afiles.n ? ALIGN(size, 8) : size;
-	size_t total = doff + call->afiles.n * sizeof(struct door_udesc);
+	size_t doff = ndesc ? ALIGN(size, 8) : size;
+	size_t total = doff + ndesc * sizeof(struct door_udesc);
 	unsigned long dst = args->buf;
-	struct door_invocation inv;
 	int error = 0, ret = 0;
 
 	if (total > args->buf_size) {
@@ -465,24 +495,14 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		error = -EINTR;		/* the server's buffer is bad */
 		ret = -EFAULT;
 	}
-	memset(&inv, 0, sizeof(inv));
-	inv.desc_num = call->afiles.n;
+	if (!error && door_put_inv(&uarg->inv, call->door, size ? dst : 0,
+				   size, ndesc ? dst + doff : 0, ndesc,
+				   nservers)) {
+		error = -EINTR;
+		ret = -EFAULT;
+	}
 	if (!error)
 		error = door_files_install(&call->afiles, dst + doff);
-	if (!error) {
-		inv.proc = call->door->proc;
-		inv.cookie = call->door->cookie;
-		inv.data_ptr = size ? dst : 0;
-		inv.data_size = size;
-		inv.desc_ptr = inv.desc_num ? dst + doff : 0;
-		inv.nservers = nservers;
-		inv.id = call->door->id;
-		inv.attributes = call->door->attributes;
-		if (copy_to_user(&uarg->inv, &inv, sizeof(inv))) {
-			error = -EINTR;
-			ret = -EFAULT;
-		}
-	}
 
 	spin_lock(&ctx->lock);
 	if (error || call->abandoned) {
@@ -501,19 +521,12 @@ static int door_take_unref(struct door_ctx *ctx, struct door_thread *t,
 			   unsigned int nservers)
 {
 	struct door *door = t->unref;
-	struct door_invocation inv;
 
 	spin_lock(&ctx->lock);
 	door->unref_state = DOOR_UNREF_ACTIVE;
 	spin_unlock(&ctx->lock);
-	memset(&inv, 0, sizeof(inv));
-	inv.proc = door->proc;
-	inv.cookie = door->cookie;
-	inv.data_ptr = DOOR_UNREF_DATA_PTR;
-	inv.nservers = nservers;
-	inv.id = door->id;
-	inv.attributes = door->attributes;
-	if (!copy_to_user(&uarg->inv, &inv, sizeof(inv)))
+	if (!door_put_inv(&uarg->inv, door, DOOR_UNREF_DATA_PTR, 0, 0, 0,
+			  nservers))
 		return 0;
 	door_unref_done(ctx, t);
 	return -EFAULT;

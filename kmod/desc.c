@@ -50,6 +50,8 @@ int door_files_get(struct door_files *df, u64 uptr, u32 n)
 	struct door_udesc *desc;
 	int i, ret = 0;
 
+	if (!n)
+		return 0;
 	if (n > DOOR_MAX_DESC)
 		return -E2BIG;
 	desc = memdup_user(u64_to_user_ptr(uptr), n * sizeof(*desc));

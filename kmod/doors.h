@@ -111,13 +111,15 @@ static inline struct door_pool *door_pool(struct door *door)
 }
 
 struct door_thread {
-	struct hlist_node hnode;
+	struct hlist_node hnode;	/* in ctx->threads, RCU */
+	struct rcu_head rcu;
 	struct list_head park;
 	struct pid *pid;
 	struct task_struct *task;	/* only used while in our ioctls */
 	struct door_call *call;		/* call being served, or NULL */
 	struct door *bound;		/* door_bind(), holds a reference */
 	struct door *unref;		/* unref invocation being served */
+	unsigned int nservers;		/* pool->nparked when it was woken */
 	int cancel_signal;		/* for abandoned calls, or 0 */
 	unsigned long argmap;		/* argument mapping to unmap */
 	size_t argmap_len;

@@ -12,26 +12,25 @@
 #include <linux/user_namespace.h>
 #include "doors.h"
 
-static struct door_thread *__door_thread_find(struct door_ctx *ctx,
-					      struct pid *pid)
-{
-	struct door_thread *t;
-
-	hash_for_each_possible(ctx->threads, t, hnode, (unsigned long)pid)
-		if (t->pid == pid)
-			return t;
-	return NULL;
-}
-
-/* The calling thread's record in @ctx, or NULL. */
+/*
+ * The calling thread's record in @ctx, or NULL.  Only the thread itself
+ * (or the release of the context, when no ioctl runs) removes it, so it
+ * stays valid for the rest of the ioctl; other threads' records come and
+ * go under RCU.
+ */
 struct door_thread *door_thread_find(struct door_ctx *ctx)
 {
-	struct door_thread *t;
+	struct pid *pid = task_pid(current);
+	struct door_thread *t, *found = NULL;
 
-	spin_lock(&ctx->lock);
-	t = __door_thread_find(ctx, task_pid(current));
-	spin_unlock(&ctx->lock);
-	return t;
+	rcu_read_lock();
+	hash_for_each_possible_rcu(ctx->threads, t, hnode, (unsigned long)pid)
+		if (t->pid == pid) {
+			found = t;
+			break;
+		}
+	rcu_read_unlock();
+	return found;
 }
 
 /* The calling thread's record, made on first use; ctx is ours. */
@@ -49,7 +48,7 @@ struct door_thread *door_thread_get(struct door_ctx *ctx)
 	t->task = current;
 	INIT_LIST_HEAD(&t->park);
 	spin_lock(&ctx->lock);
-	hash_add(ctx->threads, &t->hnode, (unsigned long)pid);
+	hash_add_rcu(ctx->threads, &t->hnode, (unsigned long)pid);
 	spin_unlock(&ctx->lock);
 	return t;
 }
@@ -62,7 +61,7 @@ void door_thread_free(struct door_ctx *ctx, struct door_thread *t)
 	if (t->unref)
 		door_unref_done(ctx, t);
 	spin_lock(&ctx->lock);
-	hash_del(&t->hnode);
+	hash_del_rcu(&t->hnode);
 	bound = t->bound;
 	if (bound)
 		bound->nbound--;
@@ -70,7 +69,7 @@ void door_thread_free(struct door_ctx *ctx, struct door_thread *t)
 	if (bound)
 		door_put(bound);
 	put_pid(t->pid);
-	kfree(t);
+	kfree_rcu(t, rcu);
 }
 
 /* Bind the thread to @door (or unbind it, with NULL); takes effect at its next park. */

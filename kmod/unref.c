@@ -44,8 +44,9 @@ static struct task_struct *door_unref_queue(struct door_ctx *ctx,
 	}
 	t = list_first_entry(&pool->parked, struct door_thread, park);
 	list_del_init(&t->park);
-	pool->nparked--;
-	WRITE_ONCE(t->unref, door);
+	t->nservers = --pool->nparked;
+	/* pairs with door_park() */
+	smp_store_release(&t->unref, door);
 	return t->task;
 }
 
