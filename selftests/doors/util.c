@@ -242,7 +242,10 @@ int wait_status(pid_t pid)
 	return 128 + WTERMSIG(status);
 }
 
-/* The install directory is two levels above the test binary. */
+/*
+ * The install directory (/opt/doors in the VM, build/ in the tree) is
+ * two levels above the test binary's (selftests/doors).
+ */
 const char *install_path(const char *path)
 {
 	static char buf[PATH_MAX];

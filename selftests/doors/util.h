@@ -56,7 +56,11 @@ int await(int fd);
 /* Wait for pid; return its exit status, 128 + signal, or -1. */
 int wait_status(pid_t pid);
 
-/* A file installed with the tests: path is relative to /opt/doors. */
+/*
+ * A file installed with the tests: path is relative to the install
+ * directory (/opt/doors in the VM, build/ in the tree).  The result is a
+ * static buffer, overwritten by the next call.
+ */
 const char *install_path(const char *path);
 
 #endif
