@@ -102,10 +102,7 @@ out_path:
 out_free:
 	kfree(a);
 out_fput:
-	if (door->f_op == &door_fops)
-		door_fput(door);
-	else
-		fput(door);
+	fput(door);
 	return ret;
 }
 
@@ -132,7 +129,7 @@ long door_fdetach(struct door_attach_args __user *uarg)
 	path_put(&path);
 	if (!a)
 		return -EINVAL;
-	door_fput(a->door);
+	door_drop(a->door);
 	path_put(&a->path);
 	kfree(a);
 	return 0;

@@ -297,6 +297,7 @@ long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
 	if (!ret)
 		ret = door_call_results(ctx, &call, &args, uarg);
 out:
+	door_files_close_released(&call.afiles, ret);
 	door_files_put(&call.afiles);
 	door_files_put(&call.rfiles);
 	door_fput(file);
@@ -341,6 +342,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	spin_unlock(&ctx->lock);
 
 	ret = door_files_get(&call->rfiles, args->desc_ptr, args->desc_num);
+	door_files_close_released(&call->rfiles, ret);
 	if (!ret && size <= DOOR_INLINE_MAX &&
 	    copy_from_user(call->inl, data, size))
 		ret = -EFAULT;

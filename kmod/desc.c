@@ -22,6 +22,7 @@ void door_files_init(struct door_files *df)
 {
 	df->files = df->inl;
 	df->n = 0;
+	df->desc = NULL;
 }
 
 /* Drop what was not handed over to a receiver. */
@@ -31,7 +32,7 @@ void door_files_put(struct door_files *df)
 		struct file *file = df->files[--df->n];
 
 		if (file->f_op == &door_fops)
-			door_fput(file);
+			door_drop(file);
 		else
 			fput(file);
 	}
@@ -41,9 +42,9 @@ void door_files_put(struct door_files *df)
 }
 
 /*
- * Take a reference on each descriptor of the sender's array, then close
- * those marked DOOR_RELEASE.  Those are closed even when an entry is bad
- * (EINVAL), as on illumos; on EFAULT nothing is closed.
+ * Take a reference on each descriptor of the sender's array.  The array
+ * is kept for door_files_close_released(): a bad entry (EINVAL) still
+ * leaves the DOOR_RELEASE descriptors to be closed, as on illumos.
  */
 int door_files_get(struct door_files *df, u64 uptr, u32 n)
 {
@@ -77,13 +78,28 @@ int door_files_get(struct door_files *df, u64 uptr, u32 n)
 		}
 		df->files[df->n++] = file;
 	}
-	for (i = 0; i < n; i++)
-		if (desc[i].d_attributes & DOOR_RELEASE)
-			close_fd(desc[i].d_descriptor);
-	kfree(desc);
+	df->desc = desc;
+	df->ndesc = n;
 	if (ret)
 		door_files_put(df);
 	return ret;
+}
+
+/*
+ * Close the sender's DOOR_RELEASE descriptors (unless @error is EFAULT or
+ * EBADF: illumos leaves them open then) and forget the sender's array.
+ */
+void door_files_close_released(struct door_files *df, int error)
+{
+	u32 i;
+
+	if (!df->desc)
+		return;
+	for (i = 0; error != -EFAULT && error != -EBADF && i < df->ndesc; i++)
+		if (df->desc[i].d_attributes & DOOR_RELEASE)
+			close_fd(df->desc[i].d_descriptor);
+	kfree(df->desc);
+	df->desc = NULL;
 }
 
 /* How a receiver sees a passed file. */
@@ -152,6 +168,7 @@ int door_files_release(u64 uptr, u32 n)
 
 	door_files_init(&df);
 	ret = door_files_get(&df, uptr, n);
+	door_files_close_released(&df, 0);
 	door_files_put(&df);
 	return ret;
 }

@@ -277,6 +277,10 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 }
 
 /* The door file behind fd: a door fd, or a file a door is attached to. */
+/*
+ * The door file behind fd: a door fd, or a file a door is attached to.
+ * The reference is a transient one, put back with door_fput().
+ */
 struct file *door_fget(int fd)
 {
 	struct file *file = fget(fd);
@@ -284,11 +288,16 @@ struct file *door_fget(int fd)
 
 	if (!file)
 		return ERR_PTR(-EBADF);
-	if (file->f_op == &door_fops)
-		return file;
-	door_file = door_attached_fget(file);
-	fput(file);
-	return door_file ?: ERR_PTR(-EBADF);
+	if (file->f_op == &door_fops) {
+		door_file = file;
+	} else {
+		door_file = door_attached_fget(file);
+		fput(file);
+		if (!door_file)
+			return ERR_PTR(-EBADF);
+	}
+	door_transient_get(door_file->private_data);
+	return door_file;
 }
 
 /* The door behind @fd, or the one the calling thread serves or is bound to. */
@@ -344,7 +353,7 @@ long door_info(struct door_ctx *ctx, struct door_info_args __user *uarg)
 		pid_nr_ns(dctx->owner, task_active_pid_ns(current));
 	if (door->revoked)
 		args.attributes |= DOOR_REVOKED;
-	if (door->attributes & DOOR_UNREF_ANY && door_is_unref(door, 0))
+	if (door->attributes & DOOR_UNREF_ANY && door_is_unref(door))
 		args.attributes |= DOOR_IS_UNREF;
 	args.nparked = door_pool(door)->nparked;
 	args.nbound = door->nbound;

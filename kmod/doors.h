@@ -54,6 +54,8 @@ struct door_files {
 	struct file **files;
 	unsigned int n;
 	struct file *inl[DOOR_FILES_INLINE];
+	struct door_udesc *desc;	/* the sender's array */
+	u32 ndesc;
 };
 
 /* Server threads parked ready to serve: a process's, or a private door's. */
@@ -100,7 +102,8 @@ struct door {
 	u64 data_max;
 	u32 desc_max;
 	enum door_unref_state unref_state;
-	bool unref_recheck;		/* dropped again while ACTIVE */
+	unsigned int transient;		/* file references of door_fget() */
+	bool unref_dropped;		/* a descriptor went since queued */
 	struct list_head unref_node;	/* in door_pool(door)->unref */
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
 };
@@ -186,15 +189,17 @@ void door_ctx_abort_calls(struct door_ctx *ctx);
 void door_files_init(struct door_files *df);
 void door_files_put(struct door_files *df);
 int door_files_get(struct door_files *df, u64 uptr, u32 n);
+void door_files_close_released(struct door_files *df, int error);
 int door_files_install(struct door_files *df, u64 uptr);
 int door_files_release(u64 uptr, u32 n);
 
 /* unref.c */
-bool door_is_unref(struct door *door, long held);
-void door_unref_check(struct door *door, long held);
+bool door_is_unref(struct door *door);
 void door_unref_closing(struct door *door);
 void door_unref_done(struct door_ctx *ctx, struct door_thread *t);
+void door_transient_get(struct door *door);
 void door_fput(struct file *file);
+void door_drop(struct file *file);
 
 /* copy.c */
 int door_copy_from_mm(void __user *dst, struct mm_struct *mm,

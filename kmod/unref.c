@@ -5,13 +5,15 @@
  * A door created with DOOR_UNREF or DOOR_UNREF_MULTI gets an invocation
  * with argp == DOOR_UNREF_DATA when the references to its file drop to
  * one: descriptors (dup() shares one), descriptors passed with door calls,
- * fattach.  Calls in flight hold a reference too, so delivery waits for
- * them to finish, as illumos defers it while invocations are active.
+ * fattach.
  *
- * The count is checked wherever it can have dropped: after the module
- * puts a reference of its own (door_fput()), and after a descriptor is
- * closed.  ->flush runs before the closing fput(), so the check is queued
- * as task work, which runs once the close is complete.
+ * Calls and other ioctls hold transient references (door_fget()), which
+ * are not counted; they defer delivery until they are put back, as
+ * illumos defers it while invocations are active.  Only a descriptor
+ * going away (a close, an fdetach, a passed descriptor dropped) arms a
+ * notification, so a server calling its own door on its only descriptor
+ * gets none.  ->flush runs before the closing fput(), so the check after
+ * a close is queued as task work, which runs once the close is complete.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -22,11 +24,19 @@
 #include <linux/task_work.h>
 #include "doors.h"
 
-/* Down to one reference, not counting @held of the caller's?  Locked. */
-bool door_is_unref(struct door *door, long held)
+/*
+ * Descriptor references: those of the file, less the transient ones the
+ * module holds for calls and other ioctls.  Locked.
+ */
+static long door_refs(struct door *door)
 {
-	return door->unref_state == DOOR_UNREF_ACTIVE ||
-	       (door->file && file_count(door->file) - held == 1);
+	return door->file ? file_count(door->file) - door->transient : 0;
+}
+
+/* For door_info(): down to one reference, or being notified.  Locked. */
+bool door_is_unref(struct door *door)
+{
+	return door->unref_state == DOOR_UNREF_ACTIVE || door_refs(door) == 1;
 }
 
 /* Give the unref invocation to a parked thread, or queue it.  Locked. */
@@ -37,6 +47,7 @@ static struct task_struct *door_unref_queue(struct door_ctx *ctx,
 	struct door_thread *t;
 
 	door->unref_state = DOOR_UNREF_PENDING;
+	door->unref_dropped = false;
 	kref_get(&door->ref);
 	if (list_empty(&pool->parked)) {
 		list_add_tail(&door->unref_node, &pool->unref);
@@ -50,17 +61,21 @@ static struct task_struct *door_unref_queue(struct door_ctx *ctx,
 	return t->task;
 }
 
-/* Deliver an unreferenced invocation if it is due. */
-void door_unref_check(struct door *door, long held)
+/*
+ * Deliver an unreferenced invocation if one is due: a descriptor went,
+ * one is left, and no call is in flight (illumos defers it until the
+ * active invocations finish).  Called locked; unlocks.
+ */
+static void door_unref_check(struct door *door, bool dropped)
+	__releases(&door->ctx->lock)
 {
 	struct door_ctx *ctx = door->ctx;
 	struct task_struct *server = NULL;
 
-	spin_lock(&ctx->lock);
-	if (door->unref_state == DOOR_UNREF_ACTIVE)
-		door->unref_recheck = true;
-	else if (door->unref_state == DOOR_UNREF_IDLE && !ctx->dead &&
-		 door_is_unref(door, held))
+	if (dropped)
+		door->unref_dropped = true;
+	if (door->unref_state == DOOR_UNREF_IDLE && door->unref_dropped &&
+	    !ctx->dead && !door->transient && door_refs(door) == 1)
 		server = door_unref_queue(ctx, door);
 	rcu_read_lock();
 	spin_unlock(&ctx->lock);
@@ -69,7 +84,16 @@ void door_unref_check(struct door *door, long held)
 	rcu_read_unlock();
 }
 
-/* Put a reference the module took on a door file. */
+void door_transient_get(struct door *door)
+{
+	if (door->attributes & DOOR_UNREF_ANY) {
+		spin_lock(&door->ctx->lock);
+		door->transient++;
+		spin_unlock(&door->ctx->lock);
+	}
+}
+
+/* Put a reference of door_fget(). */
 void door_fput(struct file *file)
 {
 	struct door *door = file->private_data;
@@ -79,8 +103,26 @@ void door_fput(struct file *file)
 		return;
 	}
 	kref_get(&door->ref);
+	spin_lock(&door->ctx->lock);
+	fput(file);		/* never sleeps */
+	door->transient--;
+	door_unref_check(door, false);
+	door_put(door);
+}
+
+/* Put a reference that counts as a descriptor (attachment, passed one). */
+void door_drop(struct file *file)
+{
+	struct door *door = file->private_data;
+
+	if (!(door->attributes & DOOR_UNREF_ANY)) {
+		fput(file);
+		return;
+	}
+	kref_get(&door->ref);
 	fput(file);
-	door_unref_check(door, 0);
+	spin_lock(&door->ctx->lock);
+	door_unref_check(door, true);
 	door_put(door);
 }
 
@@ -94,7 +136,8 @@ static void door_unref_work(struct callback_head *cb)
 	struct door_unref_work *w = container_of(cb, struct door_unref_work,
 						 cb);
 
-	door_unref_check(w->door, 0);
+	spin_lock(&w->door->ctx->lock);
+	door_unref_check(w->door, true);
 	door_put(w->door);
 	kfree(w);
 	module_put(THIS_MODULE);
@@ -116,25 +159,23 @@ void door_unref_closing(struct door *door)
 		door_put(door);
 		kfree(w);
 	}
-	/* No task work: count the descriptor being closed as gone. */
-	door_unref_check(door, 1);
+	/* No task work: the closing descriptor's fput() comes later. */
+	spin_lock(&door->ctx->lock);
+	door->unref_dropped = true;
+	spin_unlock(&door->ctx->lock);
 }
 
 /* The unref invocation @t ran is over. */
 void door_unref_done(struct door_ctx *ctx, struct door_thread *t)
 {
 	struct door *door;
-	bool recheck;
 
 	spin_lock(&ctx->lock);
 	door = t->unref;
 	t->unref = NULL;
-	recheck = door->unref_recheck;
-	door->unref_recheck = false;
 	door->unref_state = door->attributes & DOOR_UNREF ?
 		DOOR_UNREF_DONE : DOOR_UNREF_IDLE;
-	spin_unlock(&ctx->lock);
-	if (recheck)
-		door_unref_check(door, 0);
+	/* DOOR_UNREF_MULTI: again, if references came and went meanwhile */
+	door_unref_check(door, false);
 	door_put(door);
 }
