@@ -4,9 +4,8 @@
  *
  * Types, constants and structure layouts are those of illumos, so Solaris
  * door programs build unchanged.  Every function returns -1 with errno
- * set on failure, as on Solaris.  Not yet available: unreferenced
- * notifications (DOOR_UNREF, DOOR_UNREF_MULTI: EINVAL) and descriptor
- * passing (ENOTSUP).
+ * set on failure, as on Solaris.  Where Linux differs from illumos, see
+ * Documentation/porting.rst.
  *
  * Like the Solaris header, this one makes <sys/types.h>, <string.h> and
  * <ucred.h> visible (Solaris door programs commonly rely on them).  It
@@ -150,8 +149,9 @@ typedef void door_xcreate_thrsetup_func_t(void *);
 /*
  * door_create(proc, cookie, attributes): a new door served by this
  * process; returns its descriptor (close-on-exec).  Attributes:
- * DOOR_PRIVATE, DOOR_REFUSE_DESC, DOOR_NO_CANCEL (DOOR_NO_DEPLETION_CB
- * and DOOR_PRIVCREATE belong to door_xcreate(): EINVAL).  The first
+ * DOOR_UNREF or DOOR_UNREF_MULTI (not both: EINVAL), DOOR_PRIVATE,
+ * DOOR_REFUSE_DESC, DOOR_NO_CANCEL (DOOR_NO_DEPLETION_CB and
+ * DOOR_PRIVCREATE belong to door_xcreate(): EINVAL).  The first
  * door without DOOR_PRIVATE calls the server creation function with
  * NULL; every DOOR_PRIVATE door calls it with the door's door_info_t.
  */
@@ -195,7 +195,10 @@ extern int door_xcreate(door_server_procedure_t *, void *, uint_t,
  * EBADF (no door, revoked, server gone), EINTR (signal while the server
  * works, server thread exited), EAGAIN (signal while no server thread
  * was free), ENOBUFS (data_size outside [DATA_MIN, DATA_MAX]), EFAULT,
- * EINVAL, E2BIG, EOVERFLOW, ENOTSUP (descriptors).
+ * EINVAL (bad descriptor entry), E2BIG (over 1024 descriptors),
+ * ENOTSUP (descriptors to a DOOR_REFUSE_DESC door), ENFILE (over
+ * DESC_MAX), EMFILE (a descriptor table is full), EOVERFLOW (results
+ * could not be mapped).
  */
 extern int door_call(int, door_arg_t *);
 

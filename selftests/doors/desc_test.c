@@ -812,6 +812,8 @@ TEST_F(server, closed_fd_einval)
 	door_desc_t d = desc(self->p[1], DOOR_DESCRIPTOR);
 	struct inspect_reply r;
 
+	/* libdoor's context is open: it cannot take the number. */
+	ASSERT_LT(0, server_fd_count(_metadata, self->fd[FDCOUNT]));
 	ASSERT_EQ(0, close(self->p[1]));
 	EXPECT_EQ(-1, pass(self->fd[INSPECT], &d, 1, &r));
 	EXPECT_EQ(EINVAL, errno);
@@ -936,8 +938,10 @@ TEST_F(server, ebadf_keeps_release_descriptor)
 {
 	door_desc_t d = desc(self->p[1], DOOR_DESCRIPTOR | DOOR_RELEASE);
 	struct inspect_reply r;
-	int closed = dup(0);
+	int closed;
 
+	ASSERT_LT(0, server_fd_count(_metadata, self->fd[FDCOUNT]));
+	closed = dup(0);
 	ASSERT_LE(0, closed);
 	close(closed);
 	EXPECT_EQ(-1, pass(closed, &d, 1, &r));
@@ -960,6 +964,25 @@ TEST_F(server, efault_data_keeps_release_descriptor)
 	door_arg_t arg = {
 		.data_ptr = bad_ptr(),
 		.data_size = 16,
+		.desc_ptr = &d,
+		.desc_num = 1,
+		.rbuf = (char *)&r,
+		.rsize = sizeof(r),
+	};
+
+	EXPECT_EQ(-1, door_call(self->fd[INSPECT], &arg));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_TRUE(is_open(self->p[1]));
+}
+
+/* Too big to travel inline: the server copies them, and fails. */
+TEST_F(server, efault_large_data_keeps_release_descriptor)
+{
+	door_desc_t d = desc(self->p[1], DOOR_DESCRIPTOR | DOOR_RELEASE);
+	struct inspect_reply r;
+	door_arg_t arg = {
+		.data_ptr = bad_ptr(),
+		.data_size = getpagesize(),
 		.desc_ptr = &d,
 		.desc_num = 1,
 		.rbuf = (char *)&r,
