@@ -7,9 +7,14 @@
  * whose inode carries an attachment goes to that door.  So a client's
  * plain open(path) followed by door_call() reaches the door, and the
  * file's own permissions decide who may open it.
+ *
+ * As on illumos, a descriptor from opening the attached name counts as a
+ * reference to the door (for unreferenced notifications): an fsnotify
+ * mark on the inode sees the file opened and closed.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fsnotify_backend.h>
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
@@ -18,13 +23,102 @@
 #include "doors.h"
 
 struct door_attachment {
+	struct fsnotify_mark mark;	/* on the inode; frees the attachment */
 	struct hlist_node node;
 	struct path path;		/* pins the mount and the inode */
-	struct file *door;
+	struct file *door;		/* NULL once detached */
+	struct list_head opens;		/* door_attach_open.node */
+};
+
+/* A file opened on the attached name, counted as a door reference. */
+struct door_attach_open {
+	struct list_head node;
+	struct file *file;
 };
 
 static DEFINE_HASHTABLE(door_attachments, 6);
 static DEFINE_MUTEX(door_attach_lock);
+static struct fsnotify_group *door_fsn_group;
+
+static void door_attach_opened(struct door_attachment *a, struct file *file)
+{
+	struct door_attach_open *o = kmalloc(sizeof(*o), GFP_KERNEL);
+
+	if (!o)
+		return;		/* not counted: an unref may come early */
+	mutex_lock(&door_attach_lock);
+	if (a->door) {
+		o->file = file;
+		list_add(&o->node, &a->opens);
+		door_open_refs(a->door->private_data, 1);
+		o = NULL;
+	}
+	mutex_unlock(&door_attach_lock);
+	kfree(o);
+}
+
+static void door_attach_closed(struct door_attachment *a, struct file *file)
+{
+	struct door_attach_open *o, *found = NULL;
+
+	mutex_lock(&door_attach_lock);
+	list_for_each_entry(o, &a->opens, node)
+		if (o->file == file) {
+			found = o;
+			list_del(&o->node);
+			door_open_refs(a->door->private_data, -1);
+			break;
+		}
+	mutex_unlock(&door_attach_lock);
+	kfree(found);
+}
+
+/*
+ * Open and close events of the attached inode.  They are events of a
+ * file, whose path is what fsnotify passes (fsnotify_open/close()).
+ */
+static int door_attach_event(struct fsnotify_group *group, u32 mask,
+			     const void *data, int data_type,
+			     struct inode *dir, const struct qstr *name,
+			     u32 cookie, struct fsnotify_iter_info *iter_info)
+{
+	const struct path *path = fsnotify_data_path(data, data_type);
+	struct fsnotify_mark *mark = fsnotify_iter_inode_mark(iter_info);
+	struct door_attachment *a;
+	struct file *file;
+
+	if (!path || !mark)
+		return 0;
+	a = container_of(mark, struct door_attachment, mark);
+	file = container_of(path, struct file, f_path);
+	if (mask & FS_OPEN)
+		door_attach_opened(a, file);
+	else if (mask & (FS_CLOSE_WRITE | FS_CLOSE_NOWRITE))
+		door_attach_closed(a, file);
+	return 0;
+}
+
+static void door_attach_free(struct fsnotify_mark *mark)
+{
+	kfree(container_of(mark, struct door_attachment, mark));
+}
+
+static const struct fsnotify_ops door_fsn_ops = {
+	.handle_event	= door_attach_event,
+	.free_mark	= door_attach_free,
+};
+
+int __init door_attach_init(void)
+{
+	door_fsn_group = fsnotify_alloc_group(&door_fsn_ops, 0);
+	return PTR_ERR_OR_ZERO(door_fsn_group);
+}
+
+void door_attach_exit(void)
+{
+	fsnotify_wait_marks_destroyed();
+	fsnotify_put_group(door_fsn_group);
+}
 
 static struct door_attachment *door_attachment_find(struct inode *inode)
 {
@@ -81,24 +175,35 @@ long door_fattach(struct door_attach_args __user *uarg)
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		goto out_fput;
+	INIT_LIST_HEAD(&a->opens);
 	ret = door_attach_path(&args, &a->path);
 	if (ret)
 		goto out_free;
 
 	inode = d_inode(a->path.dentry);
+	fsnotify_init_mark(&a->mark, door_fsn_group);
+	a->mark.mask = FS_OPEN | FS_CLOSE_WRITE | FS_CLOSE_NOWRITE;
 	mutex_lock(&door_attach_lock);
 	if (door_attachment_find(inode)) {
 		mutex_unlock(&door_attach_lock);
 		ret = -EBUSY;
-		goto out_path;
+		goto out_mark;
 	}
 	a->door = door;
+	ret = fsnotify_add_inode_mark(&a->mark, inode, 0);
+	if (ret) {
+		mutex_unlock(&door_attach_lock);
+		goto out_mark;
+	}
 	hash_add(door_attachments, &a->node, (unsigned long)inode);
 	mutex_unlock(&door_attach_lock);
 	return 0;
 
-out_path:
+out_mark:
 	path_put(&a->path);
+	fsnotify_put_mark(&a->mark);	/* frees a */
+	fput(door);
+	return ret;
 out_free:
 	kfree(a);
 out_fput:
@@ -106,10 +211,33 @@ out_fput:
 	return ret;
 }
 
+/*
+ * Detach: files opened on the name no longer reach the door, so they no
+ * longer count.  Locked.
+ */
+static struct file *door_attach_forget(struct door_attachment *a)
+{
+	struct file *door = a->door;
+	struct door_attach_open *o, *tmp;
+	int n = 0;
+
+	hash_del(&a->node);
+	list_for_each_entry_safe(o, tmp, &a->opens, node) {
+		list_del(&o->node);
+		kfree(o);
+		n++;
+	}
+	if (n)
+		door_open_refs(door->private_data, -n);
+	a->door = NULL;
+	return door;
+}
+
 long door_fdetach(struct door_attach_args __user *uarg)
 {
 	struct door_attach_args args;
 	struct door_attachment *a;
+	struct file *door = NULL;
 	struct path path;
 	int ret;
 
@@ -124,14 +252,15 @@ long door_fdetach(struct door_attach_args __user *uarg)
 	mutex_lock(&door_attach_lock);
 	a = door_attachment_find(d_inode(path.dentry));
 	if (a)
-		hash_del(&a->node);
+		door = door_attach_forget(a);
 	mutex_unlock(&door_attach_lock);
 	path_put(&path);
 	if (!a)
 		return -EINVAL;
-	door_drop(a->door);
+	door_drop(door);
 	path_put(&a->path);
-	kfree(a);
+	fsnotify_destroy_mark(&a->mark, door_fsn_group);
+	fsnotify_put_mark(&a->mark);	/* frees a */
 	return 0;
 }
 

@@ -16,8 +16,9 @@
  *   (parked, nparked), the thread hash, every door's revoked/active state,
  *   and the hand-off fields of calls served by the context: door_call.state,
  *   .busy, .abandoned, .error and door_thread.call.
- *   door_attach_lock (mutex) protects the attachment table; it is never
- *   taken under a door_ctx.lock.  No other mm's mmap_lock is held while
+ *   door_attach_lock (mutex) protects the attachment table and the files
+ *   open on attached names; it is never taken under a door_ctx.lock, and
+ *   is taken before the fsnotify group's mark_mutex.  No other mm's mmap_lock is held while
  *   touching our own user memory (see door_copy_from_mm()).
  *
  * Lifetime
@@ -103,6 +104,7 @@ struct door {
 	u32 desc_max;
 	enum door_unref_state unref_state;
 	unsigned int transient;		/* file references of door_fget() */
+	int open_refs;			/* files open on an attached name */
 	bool unref_dropped;		/* a descriptor went since queued */
 	struct list_head unref_node;	/* in door_pool(door)->unref */
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
@@ -200,6 +202,7 @@ void door_unref_done(struct door_ctx *ctx, struct door_thread *t);
 void door_transient_get(struct door *door);
 void door_fput(struct file *file);
 void door_drop(struct file *file);
+void door_open_refs(struct door *door, int delta);
 
 /* copy.c */
 int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
@@ -207,6 +210,8 @@ int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 unsigned long door_map_anon(size_t len);
 
 /* attach.c */
+int door_attach_init(void);
+void door_attach_exit(void);
 long door_fattach(struct door_attach_args __user *uarg);
 long door_fdetach(struct door_attach_args __user *uarg);
 struct file *door_attached_fget(struct file *file);

@@ -119,15 +119,24 @@ static int __init doors_init(void)
 
 	if (ret)
 		return ret;
+	ret = door_attach_init();
+	if (ret)
+		goto out_fs;
 	ret = misc_register(&doors_misc);
 	if (ret)
-		door_fs_exit();
+		goto out_attach;
+	return 0;
+out_attach:
+	door_attach_exit();
+out_fs:
+	door_fs_exit();
 	return ret;
 }
 
 static void __exit doors_exit(void)
 {
 	misc_deregister(&doors_misc);
+	door_attach_exit();
 	door_fs_exit();
 }
 

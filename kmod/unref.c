@@ -30,7 +30,9 @@
  */
 static long door_refs(struct door *door)
 {
-	return door->file ? file_count(door->file) - door->transient : 0;
+	if (!door->file)
+		return 0;
+	return file_count(door->file) - door->transient + door->open_refs;
 }
 
 /* For door_info(): down to one reference, or being notified.  Locked. */
@@ -124,6 +126,17 @@ void door_drop(struct file *file)
 	spin_lock(&door->ctx->lock);
 	door_unref_check(door, true);
 	door_put(door);
+}
+
+/* Files opened on the door's attached name come (+1) or go (-n). */
+void door_open_refs(struct door *door, int delta)
+{
+	spin_lock(&door->ctx->lock);
+	door->open_refs += delta;
+	if (delta > 0)
+		spin_unlock(&door->ctx->lock);
+	else
+		door_unref_check(door, true);
 }
 
 struct door_unref_work {

@@ -376,6 +376,30 @@ TEST_F(unref, fdetach_delivers)
 	unlink(path);
 }
 
+/* A descriptor from opening the attached name counts (illumos). */
+TEST_F(unref, open_of_name_counts)
+{
+	char path[] = "/tmp/doors-unref-XXXXXX";
+	int d = door_create(proc, &plain, DOOR_UNREF), fd;
+	door_info_t info;
+
+	ASSERT_LE(0, d);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, fattach(d, path));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(d));		/* left: the name, the open file */
+	expect_none(_metadata, self->sync);
+	ASSERT_EQ(0, door_info(fd, &info));
+	EXPECT_EQ(0, info.di_attributes & DOOR_IS_UNREF);
+	ASSERT_EQ(0, close(fd));	/* left: the name */
+	expect_unref(_metadata, &plain);
+	EXPECT_EQ(0, fdetach(path));
+	unlink(path);
+}
+
 /* Calls through the attached name are no references of their own. */
 TEST_F(unref, calls_through_name_do_not_deliver)
 {
