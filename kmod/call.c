@@ -283,7 +283,7 @@ static int door_call_check(struct door *door, struct door_call_args *args)
 	return 0;
 }
 
-long door_call(struct door_ctx *cctx, struct door_call_args __user *uarg)
+long door_call(struct door_call_args __user *uarg)
 {
 	struct door_call_args args;
 	struct door_call call;

@@ -365,8 +365,8 @@ long door_info(struct door_ctx *ctx, struct door_info_args __user *uarg)
 	return 0;
 }
 
-/* Get the door behind args->fd, checking flags; caller fput()s. */
-static struct file *door_fget_args(struct door_fd_args __user *uarg,
+/* The door behind args->fd, checking flags; put with door_fput(). */
+struct file *door_fget_args(struct door_fd_args __user *uarg,
 				   struct door_fd_args *args)
 {
 	if (copy_from_user(args, uarg, sizeof(*args)))

@@ -168,6 +168,8 @@ long door_revoke(struct door_fd_args __user *uarg);
 long door_getparam(struct door_param_args __user *uarg);
 long door_setparam(struct door_param_args __user *uarg);
 struct file *door_fget(int fd);
+struct file *door_fget_args(struct door_fd_args __user *uarg,
+			    struct door_fd_args *args);
 void door_put(struct door *door);
 void door_pool_init(struct door_pool *pool);
 bool door_ctx_owned(struct door_ctx *ctx);
@@ -183,7 +185,7 @@ long door_unbind(struct door_ctx *ctx);
 long door_ucred(struct door_ctx *ctx, struct door_ucred_args __user *uarg);
 
 /* call.c */
-long door_call(struct door_ctx *ctx, struct door_call_args __user *uarg);
+long door_call(struct door_call_args __user *uarg);
 long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg);
 void door_ctx_abort_calls(struct door_ctx *ctx);
 

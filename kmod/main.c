@@ -56,7 +56,7 @@ static long doors_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case DOOR_IOC_CREATE:
 		return door_create(ctx, uarg);
 	case DOOR_IOC_CALL:
-		return door_call(ctx, uarg);
+		return door_call(uarg);
 	case DOOR_IOC_RETURN:
 		return door_return(ctx, uarg);
 	case DOOR_IOC_INFO:

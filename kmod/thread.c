@@ -72,7 +72,7 @@ void door_thread_free(struct door_ctx *ctx, struct door_thread *t)
 	kfree_rcu(t, rcu);
 }
 
-/* Bind the thread to @door (or unbind it, with NULL); takes effect at its next park. */
+/* Bind the thread to @door, or unbind it; effective at its next park. */
 static void door_thread_bind(struct door_ctx *ctx, struct door_thread *t,
 			     struct door *door)
 {
@@ -96,17 +96,14 @@ long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg)
 	struct door_thread *t;
 	struct door *door;
 	struct file *file;
-	long ret = -EINVAL;
+	long ret = -EPERM;
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
-	if (args.flags)
-		return -EINVAL;
-	if (!door_ctx_owned(ctx))
-		return -EPERM;
-	file = door_fget(args.fd);
+	file = door_fget_args(uarg, &args);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
+	if (!door_ctx_owned(ctx))
+		goto out;
+	ret = -EINVAL;
 	door = file->private_data;
 	if (!(door->attributes & DOOR_PRIVATE) || door->ctx != ctx)
 		goto out;
