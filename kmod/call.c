@@ -422,11 +422,17 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	return 0;
 }
 
+/*
+ * The region mapped for arguments that did not fit the receive buffer is
+ * kept for the thread's later calls (no fresh pages to fault in and clear
+ * each time) until a call needs a bigger one or the thread exits.
+ */
 static void door_unmap_args(struct door_thread *t)
 {
 	if (t->argmap) {
 		vm_munmap(t->argmap, t->argmap_len);
 		t->argmap = 0;
+		t->argmap_len = 0;
 	}
 }
 
@@ -522,12 +528,15 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 	unsigned long dst = args->buf;
 	int error = 0, ret = 0;
 
-	if (total > args->buf_size) {
+	if (total > args->buf_size && total <= t->argmap_len) {
+		dst = t->argmap;	/* the region of an earlier call */
+	} else if (total > args->buf_size) {
+		door_unmap_args(t);
 		dst = door_map_anon(total);
 		if (!dst)
 			error = -E2BIG;
 		t->argmap = dst;
-		t->argmap_len = PAGE_ALIGN(total);
+		t->argmap_len = dst ? PAGE_ALIGN(total) : 0;
 	}
 	if (!error && size > DOOR_INLINE_MAX) {
 		error = door_copy_from_mm((void __user *)dst, call->mm,
@@ -602,7 +611,6 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		return 0;
 	}
 	do {
-		door_unmap_args(t);
 		ret = door_park(ctx, t, &nservers);
 		if (!ret && t->unref)
 			ret = door_take_unref(ctx, t, uarg, nservers);
