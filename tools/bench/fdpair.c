@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Ping-pong through file descriptors: two pipes, or one AF_UNIX stream
- * socketpair.  The client writes its request and reads the reply; the
- * server reads the request and writes it back.  A null call still needs
- * one byte each way to wake the peer.
+ * or seqpacket socketpair, with the kernel's default buffer sizes.  The
+ * client writes its request and reads the reply; the server reads the
+ * request and writes it back.  A null call still needs one byte each way
+ * to wake the peer.
  */
 #include <err.h>
 #include <fcntl.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,21 +41,20 @@ static void trip(void *ctx, unsigned long i)
 	write_full(c->wr, c->req, c->len);
 	if (read_full(c->rd, c->rep, c->len) != c->len)
 		errx(1, "%s: the server closed its end", c->name);
-	if (memcmp(c->rep, c->req, c->len))
-		errx(1, "%s: reply %lu differs from its request", c->name, i);
+	payload_check(c->name, c->rep, c->req, c->len, i);
 }
 
-static uint64_t ping_pong(const char *name, const struct bench_cfg *cfg,
-			  const struct ends *e)
+static struct result ping_pong(const char *name, const struct bench_cfg *cfg,
+			       const struct ends *e)
 {
 	size_t len = cfg->size ? cfg->size : 1;
 	unsigned long i, n = cfg->warmup + cfg->iters;
 	unsigned char *buf;
+	struct result r;
 	int result_fd;
-	uint64_t ns;
 	pid_t pid;
 
-	pid = client_fork(&result_fd);
+	pid = client_fork(cfg->client_cpu, &result_fd);
 	if (pid == 0) {
 		struct fd_client c = {
 			.name = name,
@@ -75,13 +75,13 @@ static uint64_t ping_pong(const char *name, const struct bench_cfg *cfg,
 			errx(1, "%s: the client closed its end", name);
 		write_full(e->server_wr, buf, len);
 	}
-	ns = client_wait(pid, result_fd);
+	r = client_wait(pid, result_fd);
 	close_pair(e->server_rd, e->server_wr);
-	free(buf);
-	return ns;
+	payload_free(buf, len);
+	return r;
 }
 
-static uint64_t run_pipe(const struct bench_cfg *cfg)
+static struct result run_pipe(const struct bench_cfg *cfg)
 {
 	int up[2], down[2];
 
@@ -93,16 +93,51 @@ static uint64_t run_pipe(const struct bench_cfg *cfg)
 	});
 }
 
-static uint64_t run_unix(const struct bench_cfg *cfg)
+static struct result run_socket(const char *name, int type,
+				const struct bench_cfg *cfg)
 {
 	int sv[2];
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv))
 		err(1, "socketpair");
-	return ping_pong("unix", cfg, &(struct ends){
+	return ping_pong(name, cfg, &(struct ends){
 		.client_rd = sv[0], .client_wr = sv[0],
 		.server_rd = sv[1], .server_wr = sv[1],
 	});
+}
+
+static struct result run_unix(const struct bench_cfg *cfg)
+{
+	return run_socket("unix", SOCK_STREAM, cfg);
+}
+
+static struct result run_seqpacket(const struct bench_cfg *cfg)
+{
+	return run_socket("seqpacket", SOCK_SEQPACKET, cfg);
+}
+
+/*
+ * A message must fit the send buffer (unix_dgram_sendmsg: EMSGSIZE):
+ * what a program gets without SO_SNDBUF, and without privilege to force
+ * it beyond net.core.wmem_max.
+ */
+static const char *seqpacket_unsupported(size_t size)
+{
+	static char why[80];
+	socklen_t len = sizeof(int);
+	int sv[2], sndbuf;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		err(1, "socketpair");
+	if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, &len))
+		err(1, "getsockopt(SO_SNDBUF)");
+	close_pair(sv[0], sv[1]);
+	/* unix_dgram_sendmsg() keeps 32 bytes of the buffer. */
+	if (size + 32 <= (size_t)sndbuf)
+		return NULL;
+	snprintf(why, sizeof(why),
+		 "EMSGSIZE: a message must fit the %d-byte send buffer", sndbuf);
+	return why;
 }
 
 const struct mechanism pipe_mechanism = {
@@ -115,4 +150,11 @@ const struct mechanism unix_mechanism = {
 	.name = "unix",
 	.label = "AF_UNIX stream socketpair",
 	.run = run_unix,
+};
+
+const struct mechanism seqpacket_mechanism = {
+	.name = "seqpacket",
+	.label = "AF_UNIX seqpacket socketpair",
+	.unsupported = seqpacket_unsupported,
+	.run = run_seqpacket,
 };

@@ -21,7 +21,7 @@
 
 #include "bench.h"
 
-/* Never a count: main() caps warmup + iters at 10^9, 2 * 10^9 < 2^31. */
+/* Never a count: rt.c caps warmup + iters at 10^9, 2 * 10^9 < 2^31. */
 #define PEER_GONE	0xffffffffu
 
 struct shared {
@@ -78,18 +78,17 @@ static void trip(void *ctx, unsigned long i)
 	memcpy(c->shm->data, c->req, c->size);
 	post(&c->shm->word, seq);
 	await(&c->shm->word, seq);
-	if (memcmp(c->shm->data + c->size, c->req, c->size))
-		errx(1, "futex: reply %lu differs from its request", i);
+	payload_check("futex", c->shm->data + c->size, c->req, c->size, i);
 }
 
-static uint64_t run(const struct bench_cfg *cfg)
+static struct result run(const struct bench_cfg *cfg)
 {
 	struct sigaction sa = { .sa_handler = client_gone }, old;
 	size_t len = sizeof(struct shared) + 2 * cfg->size;
 	unsigned long i, n = cfg->warmup + cfg->iters;
 	struct shared *shm;
+	struct result r;
 	int result_fd;
-	uint64_t ns;
 	pid_t pid;
 
 	shm = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -101,7 +100,7 @@ static uint64_t run(const struct bench_cfg *cfg)
 	if (sigemptyset(&sa.sa_mask) || sigaction(SIGCHLD, &sa, &old))
 		err(1, "sigaction(SIGCHLD)");
 
-	pid = client_fork(&result_fd);
+	pid = client_fork(cfg->client_cpu, &result_fd);
 	if (pid == 0) {
 		struct futex_client c = {
 			.shm = shm,
@@ -116,13 +115,13 @@ static uint64_t run(const struct bench_cfg *cfg)
 		memcpy(shm->data + cfg->size, shm->data, cfg->size);
 		post(&shm->word, 2 * (uint32_t)i + 2);
 	}
-	ns = client_wait(pid, result_fd);
+	r = client_wait(pid, result_fd);
 
 	if (sigaction(SIGCHLD, &old, NULL))
 		err(1, "sigaction(SIGCHLD)");
 	if (munmap(shm, len))
 		err(1, "munmap");
-	return ns;
+	return r;
 }
 
 const struct mechanism futex_mechanism = {

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What every mechanism shares: the clock, the client process and its
- * timed loop, the payload, and full reads and writes.
+ * The processes of a measurement: a fresh server process, the client it
+ * forks, where they run, and the timed loop of round trips.
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,9 +26,31 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-pid_t client_fork(int *result_fd)
+/* Threads created afterwards inherit the mask. */
+void pin_to(int cpu)
 {
-	pid_t server = getpid(), pid;
+	cpu_set_t set;
+	long n, i;
+
+	CPU_ZERO(&set);
+	if (cpu == CPU_ANY) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		for (i = 0; i < n && i < CPU_SETSIZE; i++)
+			CPU_SET(i, &set);
+	} else {
+		CPU_SET(cpu, &set);
+	}
+	if (sched_setaffinity(0, sizeof(set), &set))
+		err(1, "sched_setaffinity(CPU %d)", cpu);
+}
+
+/*
+ * Fork a child that must not outlive its parent.  Returns the pipe end
+ * the child writes its result to (child) or reads it from (parent).
+ */
+static pid_t fork_child(int *result_fd)
+{
+	pid_t parent = getpid(), pid;
 	int p[2];
 
 	if (pipe2(p, O_CLOEXEC))
@@ -39,11 +61,10 @@ pid_t client_fork(int *result_fd)
 	if (pid < 0)
 		err(1, "fork");
 	if (pid == 0) {
-		/* A client must not outlive, or wait forever for, its server. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL))
 			err(1, "prctl(PR_SET_PDEATHSIG)");
-		if (getppid() != server)
-			errx(1, "the server exited before its client started");
+		if (getppid() != parent)
+			errx(1, "the parent exited before its child started");
 		if (close(p[0]))
 			err(1, "close");
 		*result_fd = p[1];
@@ -55,8 +76,45 @@ pid_t client_fork(int *result_fd)
 	return pid;
 }
 
-uint64_t client_loop(const struct bench_cfg *cfg,
-		     void (*trip)(void *ctx, unsigned long i), void *ctx)
+pid_t client_fork(int cpu, int *result_fd)
+{
+	pid_t pid = fork_child(result_fd);
+
+	if (pid == 0)
+		pin_to(cpu);
+	return pid;
+}
+
+struct result run_isolated(struct result (*fn)(const void *arg),
+			   const void *arg, int cpu)
+{
+	int result_fd;
+	pid_t pid;
+
+	pid = fork_child(&result_fd);
+	if (pid == 0) {
+		pin_to(cpu);
+		client_exit(result_fd, fn(arg));
+	}
+	return client_wait(pid, result_fd);
+}
+
+static void client_gone(int sig)
+{
+	(void)sig;
+}
+
+void interrupt_on_client_exit(void)
+{
+	struct sigaction sa = { .sa_handler = client_gone };
+
+	/* No SA_RESTART: blocking system calls fail with EINTR. */
+	if (sigemptyset(&sa.sa_mask) || sigaction(SIGCHLD, &sa, NULL))
+		err(1, "sigaction(SIGCHLD)");
+}
+
+struct result client_loop(const struct bench_cfg *cfg,
+			  void (*trip)(void *ctx, unsigned long i), void *ctx)
 {
 	unsigned long i;
 	uint64_t start;
@@ -66,89 +124,39 @@ uint64_t client_loop(const struct bench_cfg *cfg,
 	start = now_ns();
 	for (; i < cfg->warmup + cfg->iters; i++)
 		trip(ctx, i);
-	return now_ns() - start;
+	return (struct result){ .calls = cfg->iters, .ns = now_ns() - start };
 }
 
-void client_exit(int result_fd, uint64_t ns)
+void client_exit(int result_fd, struct result r)
 {
-	write_full(result_fd, &ns, sizeof(ns));
+	write_full(result_fd, &r, sizeof(r));
 	if (close(result_fd))
 		err(1, "close");
-	/* Nothing is buffered (client_fork flushed): skip the parent's exit handlers. */
+	/*
+	 * Nothing is buffered (fork_child flushed): skip the exit handlers
+	 * of the program the process was forked from.  Other threads die.
+	 */
 	_exit(0);
 }
 
-uint64_t client_wait(pid_t pid, int result_fd)
+struct result client_wait(pid_t pid, int result_fd)
 {
-	size_t got = 0;
-	uint64_t ns;
+	struct result r;
+	size_t got;
 	int status;
 
-	got = read_full(result_fd, &ns, sizeof(ns));
+	got = read_full(result_fd, &r, sizeof(r));
 	if (close(result_fd))
 		err(1, "close");
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			err(1, "waitpid");
 	if (WIFSIGNALED(status))
-		errx(1, "the client was killed by signal %d", WTERMSIG(status));
+		errx(1, "process %d was killed by signal %d", pid,
+		     WTERMSIG(status));
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		errx(1, "the client failed (wait status %#x)", status);
-	if (got != sizeof(ns))
-		errx(1, "the client exited without a result");
-	return ns;
-}
-
-unsigned char *payload_alloc(size_t len)
-{
-	unsigned char *buf = malloc(len ? len : 1);
-	size_t i;
-
-	if (!buf)
-		err(1, "malloc(%zu)", len);
-	for (i = 0; i < len; i++)
-		buf[i] = (unsigned char)(i * 7 + 1);
-	return buf;
-}
-
-void payload_stamp(unsigned char *buf, size_t len, unsigned long i)
-{
-	uint32_t seq = (uint32_t)i;
-
-	memcpy(buf, &seq, len < sizeof(seq) ? len : sizeof(seq));
-}
-
-size_t read_full(int fd, void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = read(fd, (char *)buf + done, len - done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err(1, "read");
-		}
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return done;
-}
-
-void write_full(int fd, const void *buf, size_t len)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = write(fd, (const char *)buf + done, len - done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			err(1, "write");
-		}
-		done += (size_t)n;
-	}
+		errx(1, "process %d failed (wait status %#x)", pid, status);
+	if (got != sizeof(r))
+		errx(1, "process %d exited without a result", pid);
+	return r;
 }

@@ -1,0 +1,378 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# usage: awk -f jsonl.awk -f report.awk RESULTS.jsonl...
+#
+# The Markdown sections of Documentation/benchmarks.md made from
+# doorbench's records: round trips per meter and placement, the
+# concurrency sweep, memory, and the targets of issue 4 (met or not).
+
+function add(list, n, v,    i) {
+	n += 0
+	for (i = 0; i < n; i++)
+		if (list[i] == v)
+			return n
+	list[n] = v
+	return n + 1
+}
+
+# Ascending numeric order, in place (lists are short).
+function sort_num(list, n,    i, j, v) {
+	for (i = 1; i < n; i++) {
+		v = list[i]
+		for (j = i - 1; j >= 0 && list[j] + 0 > v + 0; j--)
+			list[j + 1] = list[j]
+		list[j + 1] = v
+	}
+}
+
+function has(k) {
+	return k in med
+}
+
+function rt(meter, place, mech, size) {
+	return med[meter, place, mech, size]
+}
+
+$0 !~ /^\{/ { next }
+
+{
+	jparse($0, r)
+}
+
+r["test"] == "env" {
+	env[r["meter"], "kernel"] = r["kernel"]
+	env[r["meter"], "cpus"] = r["cpus"]
+	env[r["meter"], "binder"] = r["binder"]
+}
+
+r["test"] == "rt" {
+	k = r["meter"] SUBSEP r["place"] SUBSEP r["mech"] SUBSEP r["size"]
+	nmech = add(mechs, nmech, r["mech"])
+	nsize = add(sizes, nsize, r["size"])
+	label[r["mech"]] = r["label"]
+	seen[r["meter"], r["place"]] = 1
+	seen_meter[r["meter"]] = 1
+	if ("na" in r) {
+		na[k] = r["na"]
+	} else {
+		med[k] = r["median_ns"]
+		lo[k] = r["min_ns"]
+		hi[k] = r["max_ns"]
+		nreps[k] = r["reps"]
+		reps[r["meter"]] = r["reps"]
+	}
+}
+
+r["test"] == "conc" {
+	k = r["mech"] SUBSEP r["clients"] SUBSEP r["servers"]
+	ncmech = add(cmechs, ncmech, r["mech"])
+	nclients = add(clients, nclients, r["clients"])
+	nservers = add(servers, nservers, r["servers"])
+	label[r["mech"]] = r["label"]
+	cmed[k] = r["median_cps"]
+	clo[k] = r["min_cps"]
+	chi[k] = r["max_cps"]
+	creps = r["reps"]
+}
+
+r["test"] == "mem" {
+	nwhat = add(whats, nwhat, r["what"])
+	for (f in r)
+		mem[r["what"], f] = r[f]
+}
+
+r["test"] == "mem-cache" {
+	ncache += 0
+	cache_what[ncache] = r["what"]
+	cache_name[ncache] = r["cache"]
+	cache_size[ncache] = r["objsize"]
+	cache_objs[ncache] = r["objects_per_item"]
+	cache_bytes[ncache] = r["bytes_per_item"]
+	# The module allocates with GFP_KERNEL_ACCOUNT: kmalloc-cg-* caches.
+	if (r["cache"] ~ /^kmalloc-cg-/)
+		module[r["what"]] += r["bytes_per_item"]
+	ncache++
+}
+
+# Footnotes for n/a cells, numbered in order of appearance.
+function note(reason,    i) {
+	for (i = 1; i <= nnotes; i++)
+		if (notes[i] == reason)
+			return "n/a[^" i "]"
+	notes[++nnotes] = reason
+	return "n/a[^" nnotes "]"
+}
+
+function size_header(    j, s) {
+	s = "| mechanism |"
+	for (j = 0; j < nsize; j++)
+		s = s " " size_name(sizes[j]) " |"
+	print s
+	s = "| --- |"
+	for (j = 0; j < nsize; j++)
+		s = s " ---: |"
+	print s
+}
+
+# Copies of the payload a round trip makes: what 1 MiB adds to the null
+# round trip, over what it adds to one kernel copy.
+function copies(meter, mech,    big, k0, k1, d) {
+	big = 1048576
+	if (!has(meter SUBSEP "unpinned" SUBSEP mech SUBSEP big) ||
+	    !has(meter SUBSEP "unpinned" SUBSEP mech SUBSEP 0) ||
+	    !has(meter SUBSEP "unpinned" SUBSEP "kcopy" SUBSEP big) ||
+	    !has(meter SUBSEP "unpinned" SUBSEP "kcopy" SUBSEP 0))
+		return ""
+	k0 = rt(meter, "unpinned", "kcopy", 0)
+	k1 = rt(meter, "unpinned", "kcopy", big)
+	d = rt(meter, "unpinned", mech, big) - rt(meter, "unpinned", mech, 0)
+	return sprintf("%.1f", d / (k1 - k0))
+}
+
+function rt_table(meter, place, spread,    i, j, m, k, s, cell, c) {
+	size_header()
+	for (i = 0; i < nmech; i++) {
+		m = mechs[i]
+		if (m == "kcopy" && place != "unpinned")
+			continue
+		s = "| " (m == "kcopy" ? "*" label[m] "*" : label[m]) " |"
+		for (j = 0; j < nsize; j++) {
+			k = meter SUBSEP place SUBSEP m SUBSEP sizes[j]
+			if (k in na)
+				cell = note(na[k])
+			else if (!(k in med))
+				cell = ""
+			else if (meter == "icount" && eng(lo[k]) == eng(hi[k]))
+				cell = eng(med[k])
+			else if (meter == "icount")
+				cell = eng(med[k]) " (" eng(lo[k]) "–" eng(hi[k]) ")"
+			else if (spread && nreps[k] > 1)
+				cell = dur(med[k]) " (" dur(lo[k]) "–" dur(hi[k]) ")"
+			else
+				cell = dur(med[k])
+			if (m == "door" && cell != "")
+				cell = "**" cell "**"
+			s = s " " cell " |"
+		}
+		print s
+	}
+	print ""
+	if (meter != "icount")
+		return
+	s = ""
+	for (i = 0; i < nmech; i++) {
+		c = copies(meter, mechs[i])
+		if (c != "" && mechs[i] != "kcopy")
+			s = s (s == "" ? "" : ", ") mechs[i] " " c
+	}
+	if (s != "")
+		printf("Copies of the payload per round trip (what 1 MiB adds over the null round trip, in units of one kernel copy of 1 MiB): %s.\n\n", s)
+}
+
+function print_notes(    i) {
+	for (i = 1; i <= nnotes; i++)
+		printf("[^%d]: %s\n", i, notes[i])
+	if (nnotes)
+		print ""
+	split("", notes)
+	nnotes = 0
+}
+
+function conc_tables(    i, j, c, m, k, s, one) {
+	for (i = 0; i < ncmech; i++) {
+		m = cmechs[i]
+		printf("%s, calls per second, median (min–max) of %d:\n\n", label[m], creps)
+		s = "| clients \\ server threads |"
+		for (j = 0; j < nservers; j++)
+			s = s " " servers[j] " |"
+		print s
+		s = "| ---: |"
+		for (j = 0; j < nservers; j++)
+			s = s " ---: |"
+		print s
+		for (c = 0; c < nclients; c++) {
+			s = "| " clients[c] " |"
+			for (j = 0; j < nservers; j++) {
+				k = m SUBSEP clients[c] SUBSEP servers[j]
+				one = m SUBSEP 1 SUBSEP servers[j]
+				if (!(k in cmed)) {
+					s = s " |"
+					continue
+				}
+				s = s sprintf(" %.0f (%.0f–%.0f)", cmed[k], clo[k], chi[k])
+				if (clients[c] != 1 && (one in cmed) && cmed[one] > 0)
+					s = s sprintf(", ×%.2f", cmed[k] / cmed[one])
+				s = s " |"
+			}
+			print s
+		}
+		print ""
+	}
+}
+
+function bytes(v) {
+	return sprintf("%.0f", v)
+}
+
+function mem_tables(    i, w, n, vfs) {
+	print "| items | count | slab objects | of which kmalloc-cg | slab pages | kernel stack | page tables |"
+	print "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+	for (i = 0; i < nwhat; i++) {
+		w = whats[i]
+		printf("| %s | %d | %s | %s | %s | %s | %s |\n",
+		       what_label[w] ? what_label[w] : w, mem[w, "count"],
+		       bytes(mem[w, "slab_objects_per_item"]), bytes(module[w]),
+		       bytes(mem[w, "slab_pages_per_item"]),
+		       bytes(mem[w, "kernel_stack_per_item"]),
+		       bytes(mem[w, "page_tables_per_item"]))
+	}
+	print ""
+	print "Bytes per item: slab objects (active objects × object size, summed over the caches), the door module's share of them (it allocates with `GFP_KERNEL_ACCOUNT`, so its objects are in the `kmalloc-cg-*` caches), slab pages (`Slab:` of /proc/meminfo), kernel stacks and page tables.  Where the slab objects go (caches that grew by 8 bytes an item or more):"
+	print ""
+	print "| items | cache | object size | objects per item | bytes per item |"
+	print "| --- | --- | ---: | ---: | ---: |"
+	for (i = 0; i < ncache; i++)
+		printf("| %s | %s | %d | %.2f | %s |\n", cache_what[i], cache_name[i],
+		       cache_size[i], cache_objs[i], bytes(cache_bytes[i]))
+	print ""
+	if (("door", "count") in mem) {
+		n = mem["door", "count"]
+		vfs = mem["door", "slab_objects_per_item"] - module["door"]
+		printf("%d doors cost %.1f MiB of slab objects: %.1f MiB of door records (%s bytes each), and %.1f MiB (%s bytes a door) of the file, dentry and security blob that every open file has (a module gets a door's file from alloc_file_pseudo(), which makes both).\n\n",
+		       n, mem["door", "slab_objects_per_item"] * n / 1048576,
+		       module["door"] * n / 1048576, bytes(module["door"]),
+		       vfs * n / 1048576, bytes(vfs))
+	}
+	if ((("parked", "count") in mem) && (("thread", "count") in mem)) {
+		n = mem["parked", "count"]
+		printf("%d parked server threads cost the door module %.0f KiB (%s bytes a thread); parking them also grew the process's memory map by %.0f KiB (libdoor's 16 KiB receive buffers: VMA tree and page tables).  The threads themselves, as any thread: %.1f MiB of slab and %.1f MiB of kernel stacks.\n\n",
+		       n, module["parked"] * n / 1024, bytes(module["parked"]),
+		       (mem["parked", "slab_objects_per_item"] - module["parked"] + mem["parked", "page_tables_per_item"]) * n / 1024,
+		       mem["thread", "slab_objects_per_item"] * mem["thread", "count"] / 1048576,
+		       mem["thread", "kernel_stack_per_item"] * mem["thread", "count"] / 1048576)
+	}
+	if (("call", "count") in mem) {
+		n = mem["call", "slab_objects_per_item"]
+		if (n < 64 && n > -64)
+			printf("A call in flight allocates nothing measurable (%s bytes of slab a call: noise; the call record lives on the caller's kernel stack).\n\n", bytes(n))
+		else
+			printf("A call in flight costs %s bytes of slab.\n\n", bytes(n))
+	}
+}
+
+function verdict(ok) {
+	return ok ? "met" : "**not met**"
+}
+
+# A wall-clock verdict: met or not only if every pairing of the two
+# ranges of repetitions says so, inconclusive otherwise.
+function range_verdict(low, high, limit, below) {
+	if (below)
+		return high <= limit ? "met" : low > limit ? "**not met**" : "inconclusive (spread)"
+	return low >= limit ? "met" : high < limit ? "**not met**" : "inconclusive (spread)"
+}
+
+function ratio_row(what, a, b, limit, meter,    ka, kb, v) {
+	ka = meter SUBSEP "unpinned" SUBSEP a SUBSEP 0
+	kb = meter SUBSEP "unpinned" SUBSEP b SUBSEP 0
+	if (!(ka in med) || !(kb in med)) {
+		printf("| %s | not measured | |\n", what)
+		return
+	}
+	v = med[ka] / med[kb]
+	if (meter == "icount")
+		printf("| %s | %.2f× (%s against %s) | %s |\n", what, v,
+		       eng(med[ka]), eng(med[kb]), verdict(v <= limit))
+	else
+		printf("| %s | %.2f× (medians %s against %s; over the repetitions' ranges %.2f× to %.2f×) | %s |\n",
+		       what, v, dur(med[ka]), dur(med[kb]), lo[ka] / hi[kb],
+		       hi[ka] / lo[kb], range_verdict(lo[ka] / hi[kb], hi[ka] / lo[kb], limit, 1))
+}
+
+function targets(    k0, k4, c, c1, c2, v) {
+	print "| target | measured | |"
+	print "| --- | --- | --- |"
+	ratio_row("null door_call ≤ 0.85× futex ping-pong (instructions)", "door", "futex", 0.85, "icount")
+	ratio_row("null door_call ≤ 0.45× Unix stream socket (instructions)", "door", "unix", 0.45, "icount")
+	ratio_row("null door_call ≤ 0.35× Binder (instructions)", "door", "binder", 0.35, "icount")
+	k0 = "icount" SUBSEP "unpinned" SUBSEP "door" SUBSEP 0
+	k4 = "icount" SUBSEP "unpinned" SUBSEP "door" SUBSEP 4096
+	if ((k0 in med) && (k4 in med)) {
+		v = med[k4] / med[k0]
+		printf("| 4 KiB arguments + 4 KiB results ≤ 1.3× the null call (instructions) | %.2f× (%s against %s) | %s |\n",
+		       v, eng(med[k4]), eng(med[k0]), verdict(v <= 1.3))
+	} else {
+		print "| 4 KiB + 4 KiB ≤ 1.3× the null call | not measured | |"
+	}
+	c = copies("icount", "door")
+	if (c != "")
+		printf("| 1 MiB moves with a single copy each way: ≤ 2.2 copies per round trip (instructions; Binder: %s) | %s | %s |\n",
+		       copies("icount", "binder") == "" ? "n/a" : copies("icount", "binder"), c, verdict(c + 0 <= 2.2))
+	else
+		print "| 1 MiB moves with a single copy | not measured | |"
+	ratio_row("wall clock, 2 CPUs, unpinned: null door_call ≤ 0.5× pipe", "door", "pipe", 0.5, "wall")
+	c1 = "door" SUBSEP 1 SUBSEP 2
+	c2 = "door" SUBSEP 2 SUBSEP 2
+	if ((c1 in cmed) && (c2 in cmed)) {
+		v = cmed[c2] / cmed[c1]
+		printf("| 2 clients ≥ 1.7× the calls per second of one (2 server threads, wall clock) | %.2f× (medians %.0f against %.0f calls/s; over the repetitions' ranges %.2f× to %.2f×) | %s |\n",
+		       v, cmed[c2], cmed[c1], clo[c2] / chi[c1], chi[c2] / clo[c1],
+		       range_verdict(clo[c2] / chi[c1], chi[c2] / clo[c1], 1.7, 0))
+	} else {
+		print "| 2 clients ≥ 1.7× one | not measured | |"
+	}
+	if (("door", "slab_objects_per_item") in mem) {
+		v = mem["door", "slab_objects_per_item"]
+		printf("| kernel memory per door ≤ 512 bytes (slab objects) | %.0f bytes (door record %.0f, file and dentry %.0f) | %s |\n",
+		       v, module["door"], v - module["door"], verdict(v <= 512))
+	} else {
+		print "| kernel memory per door ≤ 512 bytes | not measured | |"
+	}
+	print ""
+}
+
+END {
+	sort_num(sizes, nsize)
+	sort_num(clients, nclients)
+	sort_num(servers, nservers)
+	what_label["door"] = "door (door_create)"
+	what_label["thread"] = "thread, blocked on a futex"
+	what_label["parked"] = "parking that thread in the pool"
+	what_label["caller"] = "calling thread, blocked on a futex"
+	what_label["call"] = "call in flight"
+
+	if ("icount" in seen_meter) {
+		printf("## Meter mode: instructions per round trip\n\n")
+		printf("Guest kernel %s, %d CPU, Binder: %s.  Instructions per round trip, payload bytes each way; median (minimum–maximum) where repetitions differed.\n\n",
+		       env["icount", "kernel"], env["icount", "cpus"], env["icount", "binder"])
+		rt_table("icount", "unpinned", 0)
+		print_notes()
+	}
+	if ("wall" in seen_meter) {
+		printf("## Wall clock, 2 CPUs\n\n")
+		printf("Guest kernel %s, %d CPUs, Binder: %s.  Time per round trip: median (minimum–maximum) of %d repetitions.\n\n",
+		       env["wall", "kernel"], env["wall", "cpus"], env["wall", "binder"], reps["wall"])
+		split("unpinned same cross", places, " ")
+		place_title["unpinned"] = "Unpinned: the scheduler places client and server"
+		place_title["same"] = "Pinned, same CPU: client and server on CPU 0"
+		place_title["cross"] = "Pinned, cross-CPU: server on CPU 0, client on CPU 1"
+		for (i = 1; i <= 3; i++) {
+			if (!(("wall", places[i]) in seen))
+				continue
+			printf("### %s\n\n", place_title[places[i]])
+			rt_table("wall", places[i], 1)
+			print_notes()
+		}
+	}
+	if (ncmech) {
+		printf("## Concurrency, wall clock, 2 CPUs\n\n")
+		printf("Null calls back to back from every client thread (in one client process) to one server process; ×N: against one client with as many server threads.\n\n")
+		conc_tables()
+	}
+	if (nwhat) {
+		printf("## Kernel memory\n\n")
+		mem_tables()
+	}
+	printf("## Targets (issue 4)\n\n")
+	targets()
+}
