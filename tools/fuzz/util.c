@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by doorfuzz and doorstorm: see util.h.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *prog = "fuzz";
+
+static uint64_t pattern_word(uint64_t seed, size_t i)
+{
+	struct rng r = { seed + i * 0x9e3779b97f4a7c15ull };
+
+	return rng_next(&r);
+}
+
+void pattern_fill(void *buf, size_t n, uint64_t seed)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		uint64_t w = pattern_word(seed, i / 8);
+
+		memcpy(p + i, &w, 8);
+	}
+	if (i < n) {
+		uint64_t w = pattern_word(seed, i / 8);
+
+		memcpy(p + i, &w, n - i);
+	}
+}
+
+size_t pattern_check(const void *buf, size_t n, uint64_t seed)
+{
+	const unsigned char *p = buf;
+	size_t i, j;
+
+	for (i = 0; i < n; i += 8) {
+		uint64_t w = pattern_word(seed, i / 8);
+		size_t len = n - i < 8 ? n - i : 8;
+
+		if (!memcmp(p + i, &w, len))
+			continue;
+		for (j = 0; j < len; j++)
+			if (p[i + j] != ((unsigned char *)&w)[j])
+				return i + j;
+	}
+	return n;
+}
+
+static const char *const errnames[] = {
+	[EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH",
+	[EINTR] = "EINTR", [EIO] = "EIO", [E2BIG] = "E2BIG",
+	[EBADF] = "EBADF", [EAGAIN] = "EAGAIN", [ENOMEM] = "ENOMEM",
+	[EACCES] = "EACCES", [EFAULT] = "EFAULT", [EBUSY] = "EBUSY",
+	[EEXIST] = "EEXIST", [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR",
+	[EINVAL] = "EINVAL", [ENFILE] = "ENFILE", [EMFILE] = "EMFILE",
+	[ENOTTY] = "ENOTTY", [ENOSPC] = "ENOSPC", [ERANGE] = "ERANGE",
+	[ENAMETOOLONG] = "ENAMETOOLONG", [ENOSYS] = "ENOSYS",
+	[ELOOP] = "ELOOP", [EOVERFLOW] = "EOVERFLOW", [ENOBUFS] = "ENOBUFS",
+	[EOPNOTSUPP] = "ENOTSUP", [EPIPE] = "EPIPE", [ECHILD] = "ECHILD",
+	[EXDEV] = "EXDEV", [ENXIO] = "ENXIO",
+};
+
+const char *errname(int e)
+{
+	static __thread char buf[16];
+
+	if (e == 0)
+		return "0";
+	if (e > 0 && (size_t)e < ARRAY_SIZE(errnames) && errnames[e])
+		return errnames[e];
+	snprintf(buf, sizeof(buf), "errno %d", e);
+	return buf;
+}
+
+bool emask_has(emask_t m, int e)
+{
+	return e >= 0 && e < 128 && (m >> e) & 1;
+}
+
+const char *emask_str(emask_t m, char *buf, size_t len)
+{
+	size_t off = 0;
+	int e;
+
+	buf[0] = 0;
+	for (e = 0; e < 128 && off < len; e++) {
+		if (!emask_has(m, e))
+			continue;
+		off += snprintf(buf + off, len - off, "%s%s", off ? "|" : "",
+				errname(e));
+	}
+	if (!off)
+		snprintf(buf, len, "(none)");
+	return buf;
+}
+
+void say(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s: ", prog);
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	xwrite(STDERR_FILENO, buf, n);
+}
+
+ssize_t xread(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+ssize_t xwrite(int fd, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+pid_t xwaitpid(pid_t pid, int *status, int flags)
+{
+	pid_t ret;
+
+	do
+		ret = waitpid(pid, status, flags);
+	while (ret < 0 && errno == EINTR);
+	return ret;
+}
+
+int notify(int fd)
+{
+	return xwrite(fd, "", 1) == 1 ? 0 : -1;
+}
+
+int await(int fd)
+{
+	char c;
+
+	return xread(fd, &c, 1) == 1 ? 0 : -1;
+}
+
+int send_fds(int sock, const int *fds, int n, int flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 16)];
+	struct msghdr msg = { 0 };
+	struct cmsghdr *cmsg;
+	char byte = 'F';
+	struct iovec iov = { &byte, 1 };
+	ssize_t ret;
+
+	if (n < 1 || n > 16)
+		return -1;
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int) * n);
+	memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * n);
+	do
+		ret = sendmsg(sock, &msg, flags | MSG_NOSIGNAL);
+	while (ret < 0 && errno == EINTR);
+	return ret == 1 ? 0 : -1;
+}
+
+int recv_fds(int sock, int *fds, int max, int flags)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * 16)];
+	struct msghdr msg = { 0 };
+	struct cmsghdr *cmsg;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	ssize_t ret;
+	int n = 0;
+
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	do
+		ret = recvmsg(sock, &msg, flags | MSG_CMSG_CLOEXEC);
+	while (ret < 0 && errno == EINTR);
+	if (ret <= 0)
+		return -1;
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		int i, got;
+
+		if (cmsg->cmsg_level != SOL_SOCKET ||
+		    cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		got = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < got; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int),
+			       sizeof(int));
+			if (n < max)
+				fds[n++] = fd;
+			else
+				close(fd);
+		}
+	}
+	return n;
+}
+
+int fd_list(int *fds, int max)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		int fd;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		fd = atoi(e->d_name);
+		if (fd == dirfd(d))
+			continue;
+		if (n < max)
+			fds[n] = fd;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int fd_count(void)
+{
+	return fd_list(NULL, 0);
+}
+
+void fd_report_extra(const int *base, int nbase)
+{
+	int fds[1024], n, i, j;
+
+	n = fd_list(fds, ARRAY_SIZE(fds));
+	for (i = 0; i < n && i < (int)ARRAY_SIZE(fds); i++) {
+		char path[64], target[256];
+		ssize_t len;
+
+		for (j = 0; j < nbase && base[j] != fds[i]; j++)
+			;
+		if (j < nbase)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[i]);
+		len = readlink(path, target, sizeof(target) - 1);
+		target[len < 0 ? 0 : len] = 0;
+		say("  leaked descriptor %d -> %s", fds[i], target);
+	}
+}
+
+long anon_bytes(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[512];
+	long total = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long start, end, inode;
+		int name = 0;
+
+		if (sscanf(line, "%lx-%lx %*s %*s %*s %lu %n", &start, &end,
+			   &inode, &name) < 3)
+			continue;
+		if (inode || (name && line[name] && line[name] != '\n'))
+			continue;
+		total += end - start;
+	}
+	fclose(f);
+	return total;
+}
+
+static void fdinfo_count(const char *pid, long *doors, long *contexts)
+{
+	char path[300], line[256];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%s/fdinfo", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		FILE *f;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", pid,
+			 e->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "door-id:", 8))
+				(*doors)++;
+			else if (!strncmp(line, "door-owner:", 11))
+				(*contexts)++;
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+void door_files_count(long *doors, long *contexts)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	*doors = 0;
+	*contexts = 0;
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (isdigit((unsigned char)e->d_name[0]))
+			fdinfo_count(e->d_name, doors, contexts);
+	closedir(d);
+}
+
+long module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/doors/refcnt", "re");
+	long n = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -1;
+	fclose(f);
+	return n;
+}
+
+int module_unload(void)
+{
+	return syscall(SYS_delete_module, "doors", O_NONBLOCK) ? -errno : 0;
+}
+
+int module_load(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+void slab_sample(struct slab_sample *s)
+{
+	FILE *f = fopen("/proc/slabinfo", "re");
+	char line[512], name[64];
+	long active;
+
+	memset(s, 0, sizeof(*s));
+	if (!f) {
+		s->filp = s->dentry = s->kmalloc_cg = -1;
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld", name, &active) != 2)
+			continue;
+		if (!strcmp(name, "filp"))
+			s->filp = active;
+		else if (!strcmp(name, "dentry"))
+			s->dentry = active;
+		else if (!strncmp(name, "kmalloc-cg-", 11))
+			s->kmalloc_cg += active;
+	}
+	fclose(f);
+}
+
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void reap_all(void)
+{
+	while (xwaitpid(-1, NULL, __WALL) > 0 || errno != ECHILD)
+		;
+}
+
+/* Print the contents of a small /proc file, indented. */
+static void dump_file(const char *path, const char *label)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *line, *save;
+
+	if (fd < 0)
+		return;
+	n = xread(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		say("    %s%s", label, line);
+}
+
+/* Where every process of group @pgrp is: state, wchan, kernel stacks. */
+static void dump_group(pid_t pgrp)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[300], stat[512], comm[64] = "?", state = '?';
+		int pid, grp = 0;
+		DIR *td;
+		struct dirent *te;
+		ssize_t n;
+		int fd;
+
+		if (!isdigit((unsigned char)e->d_name[0]))
+			continue;
+		pid = atoi(e->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = xread(fd, stat, sizeof(stat) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		stat[n] = 0;
+		if (sscanf(stat, "%*d (%63[^)]) %c %*d %d", comm, &state,
+			   &grp) != 3 || grp != pgrp)
+			continue;
+		say("  process %d (%s) state %c", pid, comm, state);
+		snprintf(path, sizeof(path), "/proc/%d/task", pid);
+		td = opendir(path);
+		while (td && (te = readdir(td))) {
+			if (!isdigit((unsigned char)te->d_name[0]))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/stat",
+				 pid, te->d_name);
+			dump_file(path, "stat: ");
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/stack",
+				 pid, te->d_name);
+			dump_file(path, "");
+		}
+		if (td)
+			closedir(td);
+	}
+	closedir(d);
+}
+
+/* A run whose progress counter stands still this long is stuck. */
+#define STALL	600
+
+static volatile sig_atomic_t alarmed;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarmed = 1;
+}
+
+/* Wait for pid until the alarm; 1 if the alarm came first. */
+static int wait_alarm(pid_t pid, int *status, unsigned int secs)
+{
+	alarmed = 0;
+	alarm(secs);
+	while (waitpid(pid, status, 0) < 0) {
+		if (errno != EINTR || alarmed) {
+			alarm(0);
+			return errno == EINTR ? 1 : -1;
+		}
+	}
+	alarm(0);
+	return 0;
+}
+
+int supervise(int (*fn)(void *), void *arg, unsigned int timeout,
+	      const char *what, const _Atomic uint64_t *progress)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	double deadline = now() + timeout;
+	uint64_t last = progress ? atomic_load(progress) : 0;
+	int status = 0;
+	pid_t pid;
+	int ret;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		say("fork: %s", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		ret = fn(arg);
+		reap_all();
+		fflush(NULL);
+		_exit(ret);
+	}
+	setpgid(pid, pid);
+	sigaction(SIGALRM, &sa, NULL);
+
+	for (;;) {
+		double left = deadline - now();
+
+		ret = wait_alarm(pid, &status, left < STALL ? left + 1 :
+				 STALL);
+		if (ret != 1)
+			break;
+		if (now() >= deadline) {
+			say("HANG: %s still running after %u s; its processes:",
+			    what, timeout);
+			break;
+		}
+		if (progress && atomic_load(progress) == last) {
+			say("HANG: %s made no progress for %u s; its processes:",
+			    what, STALL);
+			break;
+		}
+		if (progress)
+			last = atomic_load(progress);
+	}
+	if (ret == 1) {
+		dump_group(pid);
+		kill(-pid, SIGKILL);
+		if (wait_alarm(pid, &status, 60) == 1) {
+			say("HANG: %s survives SIGKILL for 60 s:", what);
+			dump_group(pid);
+		}
+		return -1;
+	}
+	if (ret < 0)
+		return 1;
+	if (WIFSIGNALED(status)) {
+		say("%s killed by signal %d", what, WTERMSIG(status));
+		return 125 + WTERMSIG(status);
+	}
+	return WEXITSTATUS(status);
+}
