@@ -162,6 +162,7 @@ void child_main(struct proc *parent, struct thread *t, int sock);
 extern uint64_t user_limit;
 void user_limit_probe(void);
 int arena_map(struct proc *p, int nthreads);
+int arena_fork_fixup(struct proc *p);
 enum place {
 	PL_GOOD, PL_MISALIGN, PL_RO, PL_STRADDLE, PL_GUARD, PL_NULL,
 	PL_KERNEL, PL_NONCANON, PL_LOW, NPLACE,

@@ -24,23 +24,44 @@
 #define PER_THREAD	(STACK_SIZE + SCRATCH + PAGE + ABUF_LEN + RBUF_LEN + \
 			 SBUF_SIZE)
 
+/*
+ * The read-only pages and their writable alias: two shared mappings of a
+ * memfd (at the given addresses, when not NULL).
+ */
+static int ro_map(char *at, char *at_rw, int nthreads, char **ro,
+		  char **ro_rw)
+{
+	int memfd = memfd_create("doorfuzz-ro", MFD_CLOEXEC);
+
+	if (memfd < 0 || ftruncate(memfd, PAGE * nthreads))
+		return -1;
+	*ro = mmap(at, PAGE * nthreads, PROT_READ,
+		   MAP_SHARED | (at ? MAP_FIXED : 0), memfd, 0);
+	*ro_rw = mmap(at_rw, PAGE * nthreads, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | (at_rw ? MAP_FIXED : 0), memfd, 0);
+	close(memfd);
+	return *ro == MAP_FAILED || *ro_rw == MAP_FAILED ? -1 : 0;
+}
+
+/* A fork child shares the read-only pages: give it its own. */
+int arena_fork_fixup(struct proc *p)
+{
+	char *ro, *ro_rw;
+
+	return ro_map(p->thr[0].a.ro, p->thr[0].a.ro_rw, p->nthreads, &ro,
+		      &ro_rw);
+}
+
 int arena_map(struct proc *p, int nthreads)
 {
 	char *base, *ro, *ro_rw;
-	int i, memfd;
+	int i;
 
 	base = mmap(NULL, PER_THREAD * nthreads, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (base == MAP_FAILED)
 		return -1;
-	memfd = memfd_create("doorfuzz-ro", MFD_CLOEXEC);
-	if (memfd < 0 || ftruncate(memfd, PAGE * nthreads))
-		return -1;
-	ro = mmap(NULL, PAGE * nthreads, PROT_READ, MAP_SHARED, memfd, 0);
-	ro_rw = mmap(NULL, PAGE * nthreads, PROT_READ | PROT_WRITE,
-		     MAP_SHARED, memfd, 0);
-	close(memfd);
-	if (ro == MAP_FAILED || ro_rw == MAP_FAILED)
+	if (ro_map(NULL, NULL, nthreads, &ro, &ro_rw))
 		return -1;
 
 	for (i = 0; i < nthreads; i++) {

@@ -362,6 +362,8 @@ static void child_setup(struct proc *p, struct thread *t, int sock)
 	int i;
 
 	slot_fork_fixup(p);
+	if (arena_fork_fixup(p))
+		_exit(2);
 	p->depth++;
 	p->seed = rng_next(&t->rng);
 	p->pid = getpid();
