@@ -84,8 +84,8 @@ cmd+="; exit \$status"
 # own watchdogs report a hang long before.
 timeout=$((1800 + ops / 100 + iterations))
 
-log=$build/fuzz/run.log
-mkdir -p "$build/fuzz"
+log=$build/vm/fuzz.log
+mkdir -p "$build/vm"
 echo "fuzz: seed $seed, $ops operations, $iterations iterations per storm; log in $log"
 status=0
 "$vm" "${vmargs[@]}" --build "$build" --timeout "$timeout" -- sh -c "$cmd" \
