@@ -235,7 +235,7 @@ static int anchors_create(struct proc *p)
 
 /* Descriptors and anonymous memory now and at the end must match. */
 struct baseline {
-	int fds[256];
+	int fds[1024];
 	int nfds;
 	long anon;
 };
@@ -263,14 +263,15 @@ static void baseline_take(struct proc *p, struct baseline *b)
 
 static int baseline_check(struct proc *p, struct baseline *b, bool maps)
 {
-	int fds[256], n, i, j, bad = 0;
+	int fds[1024], n, i, j, bad = 0, listed;
 	long anon;
 
 	n = fd_list(fds, ARRAY_SIZE(fds));
+	listed = n < (int)ARRAY_SIZE(fds) ? n : (int)ARRAY_SIZE(fds);
 	for (i = 0; i < b->nfds; i++) {
-		for (j = 0; j < n && fds[j] != b->fds[i]; j++)
+		for (j = 0; j < listed && fds[j] != b->fds[i]; j++)
 			;
-		if (j == n) {
+		if (j == listed) {
 			say("LEAK: worker %d depth %d pid %d: descriptor %d was closed",
 			    p->wid, p->depth, getpid(), b->fds[i]);
 			bad++;

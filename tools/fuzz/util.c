@@ -269,7 +269,7 @@ int fd_count(void)
 
 void fd_report_extra(const int *base, int nbase)
 {
-	int fds[1024], n, i, j;
+	int fds[1024], n, i, j, shown = 0;
 
 	n = fd_list(fds, ARRAY_SIZE(fds));
 	for (i = 0; i < n && i < (int)ARRAY_SIZE(fds); i++) {
@@ -280,6 +280,10 @@ void fd_report_extra(const int *base, int nbase)
 			;
 		if (j < nbase)
 			continue;
+		if (++shown > 10) {
+			say("  ...");
+			break;
+		}
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fds[i]);
 		len = readlink(path, target, sizeof(target) - 1);
 		target[len < 0 ? 0 : len] = 0;

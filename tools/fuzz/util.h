@@ -86,7 +86,7 @@ int recv_fds(int sock, int *fds, int max, int flags);
 
 /* Leak probes. */
 int fd_count(void);
-/* Writes the open descriptors of the calling process not in base[]. */
+/* Prints (the first ten) open descriptors of ours not in base[]. */
 void fd_report_extra(const int *base, int nbase);
 int fd_list(int *fds, int max);
 /* Bytes of anonymous, unnamed mappings (what the module makes). */

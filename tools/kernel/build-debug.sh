@@ -67,6 +67,18 @@ if [ -n "$dir_only" ] || [ -f "$dir/bzImage" ]; then
 	exit 0
 fi
 
+# What a kernel build needs beyond tools/setup.sh's compiler, make, perl
+# and xz: the Debian packages of the missing commands and headers.
+missing=
+for c in bc bison flex; do
+	command -v "$c" >/dev/null || missing+=" $c"
+done
+for h in gelf.h:libelf-dev openssl/x509.h:libssl-dev; do
+	echo "#include <${h%%:*}>" | "$cc" -E -x c - >/dev/null 2>&1 ||
+		missing+=" ${h#*:}"
+done
+[ -z "$missing" ] || die "install first:$missing"
+
 mkdir -p "$dir"
 exec 9>"$dir/lock"
 if ! flock -n 9; then
