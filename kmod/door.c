@@ -29,6 +29,7 @@ static void door_ctx_free(struct kref *ref)
 {
 	struct door_ctx *ctx = container_of(ref, struct door_ctx, ref);
 
+	door_user_put(ctx->user);
 	put_pid(ctx->owner);
 	kfree(ctx);
 }
@@ -54,6 +55,7 @@ static void door_free(struct kref *ref)
 	list_del(&door->node);
 	ctx->ndoors--;
 	spin_unlock(&ctx->lock);
+	door_user_uncharge(ctx->user, DOOR_LIMIT_DOORS);
 	door_ctx_put(ctx);
 	kfree(door);
 }
@@ -236,9 +238,13 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 	if (!door_ctx_owned(ctx))
 		return -EPERM;
 
-	door = kzalloc(sizeof(*door), GFP_KERNEL_ACCOUNT);
-	if (!door)
+	if (!door_user_charge(ctx->user, DOOR_LIMIT_DOORS))
 		return -ENOMEM;
+	door = kzalloc(sizeof(*door), GFP_KERNEL_ACCOUNT);
+	if (!door) {
+		door_user_uncharge(ctx->user, DOOR_LIMIT_DOORS);
+		return -ENOMEM;
+	}
 	kref_init(&door->ref);
 	door->proc = args.proc;
 	door->cookie = args.cookie;
@@ -276,7 +282,6 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 	return fd;
 }
 
-/* The door file behind fd: a door fd, or a file a door is attached to. */
 /*
  * The door file behind fd: a door fd, or a file a door is attached to.
  * The reference is a transient one, put back with door_fput().

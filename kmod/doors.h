@@ -80,6 +80,7 @@ struct door_ctx {
 	spinlock_t lock;
 	struct kref ref;
 	struct pid *owner;		/* thread group that opened it */
+	struct door_user *user;		/* charged for its doors and calls */
 	bool dead;			/* its file is released */
 	struct door_pool pool;		/* for doors without DOOR_PRIVATE */
 	struct list_head doors;		/* door.node */
@@ -205,6 +206,19 @@ void door_transient_get(struct door *door);
 void door_fput(struct file *file);
 void door_drop(struct file *file);
 void door_open_refs(struct door *door, int delta);
+
+/* limits.c */
+enum door_limit {
+	DOOR_LIMIT_DOORS,		/* doors of contexts it opened */
+	DOOR_LIMIT_THREADS,		/* records of their server threads */
+	DOOR_LIMIT_CALLS,		/* calls in progress through them */
+	DOOR_NLIMITS
+};
+
+struct door_user *door_user_get(void);
+void door_user_put(struct door_user *u);
+bool door_user_charge(struct door_user *u, enum door_limit limit);
+void door_user_uncharge(struct door_user *u, enum door_limit limit);
 
 /* copy.c */
 int door_copy_from_mm(void __user *dst, struct mm_struct *mm,

@@ -22,6 +22,11 @@ static int doors_open(struct inode *inode, struct file *file)
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return -ENOMEM;
+	ctx->user = door_user_get();
+	if (!ctx->user) {
+		kfree(ctx);
+		return -ENOMEM;
+	}
 	spin_lock_init(&ctx->lock);
 	kref_init(&ctx->ref);
 	ctx->owner = get_pid(task_tgid(current));
@@ -51,12 +56,17 @@ static long doors_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct door_ctx *ctx = file->private_data;
 	void __user *uarg = (void __user *)arg;
+	long ret;
 
 	switch (cmd) {
 	case DOOR_IOC_CREATE:
 		return door_create(ctx, uarg);
 	case DOOR_IOC_CALL:
-		return door_call(uarg);
+		if (!door_user_charge(ctx->user, DOOR_LIMIT_CALLS))
+			return -EAGAIN;
+		ret = door_call(uarg);
+		door_user_uncharge(ctx->user, DOOR_LIMIT_CALLS);
+		return ret;
 	case DOOR_IOC_RETURN:
 		return door_return(ctx, uarg);
 	case DOOR_IOC_INFO:

@@ -41,9 +41,13 @@ struct door_thread *door_thread_get(struct door_ctx *ctx)
 
 	if (t)
 		return t;
-	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
-	if (!t)
+	if (!door_user_charge(ctx->user, DOOR_LIMIT_THREADS))
 		return NULL;
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t) {
+		door_user_uncharge(ctx->user, DOOR_LIMIT_THREADS);
+		return NULL;
+	}
 	t->pid = get_pid(pid);
 	t->task = current;
 	INIT_LIST_HEAD(&t->park);
@@ -70,6 +74,7 @@ void door_thread_free(struct door_ctx *ctx, struct door_thread *t)
 		door_put(bound);
 	put_pid(t->pid);
 	kfree_rcu(t, rcu);
+	door_user_uncharge(ctx->user, DOOR_LIMIT_THREADS);
 }
 
 /* Bind the thread to @door, or unbind it; effective at its next park. */

@@ -106,8 +106,9 @@ struct door_call_args {
  * What a server thread receives: one invocation of a door.  data_ptr
  * points into the thread's receive buffer, or to a region the kernel
  * mapped for arguments that did not fit (kept for the thread's later
- * calls, replaced when too small, unmapped when the thread exits).  Passed descriptors, already installed in the server,
- * are described at desc_ptr, after the data (8-byte aligned).
+ * calls, replaced when too small, unmapped when the thread exits).
+ * Passed descriptors, already installed in the server, are described at
+ * desc_ptr, after the data (8-byte aligned).
  */
 struct door_invocation {
 	__u64 proc;

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-user limits (module parameters max_doors, max_threads, max_calls):
+ * what is over a limit fails with ENOMEM (doors, server threads) or EAGAIN
+ * (calls) and leaves nothing behind; what is given back may be taken
+ * again; the count is the user's, across its processes, its contexts and
+ * the user namespaces it makes, and nobody else's.
+ *
+ * The checks run in children with ids of their own (set by root), so the
+ * counts start at zero whatever ran before; each child exits 0, or with
+ * the number of the step that went wrong.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <door.h>
+#include <linux/doors.h>
+
+#include "harness.h"
+#include "util.h"
+
+#define USER		54321
+#define OTHER_USER	54322
+
+static const char *const limit_names[] = {
+	"max_doors", "max_threads", "max_calls",
+};
+
+enum { MAX_DOORS, MAX_THREADS, MAX_CALLS, NLIMITS };
+
+static const char *param_path(int limit)
+{
+	static char path[64];
+
+	snprintf(path, sizeof(path), "/sys/module/doors/parameters/%s",
+		 limit_names[limit]);
+	return path;
+}
+
+static long get_limit(int limit)
+{
+	FILE *f = fopen(param_path(limit), "re");
+	long val = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &val) != 1)
+			val = -1;
+		fclose(f);
+	}
+	return val;
+}
+
+static int set_limit(int limit, long val)
+{
+	FILE *f = fopen(param_path(limit), "we");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%ld\n", val) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/* Run fn(arg) in a child with all ids set to uid; its exit status. */
+static int as_user(uid_t uid, int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	return pid < 0 ? -1 : wait_status(pid);
+}
+
+static int create(int ctx)
+{
+	struct door_create_args ca = { 0 };
+
+	return ioctl(ctx, DOOR_IOC_CREATE, &ca);
+}
+
+/* create() fails with ENOMEM and no descriptor appears. */
+static int create_refused(int ctx)
+{
+	int before = fd_count();
+
+	return create(ctx) == -1 && errno == ENOMEM && fd_count() == before;
+}
+
+FIXTURE(limits) {
+	long saved[NLIMITS];
+};
+
+FIXTURE_SETUP(limits)
+{
+	int i;
+
+	for (i = 0; i < NLIMITS; i++) {
+		self->saved[i] = get_limit(i);
+		ASSERT_LT(0, self->saved[i]) TH_LOG("%s", param_path(i));
+	}
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+	int i;
+
+	for (i = 0; i < NLIMITS; i++)
+		EXPECT_EQ(0, set_limit(i, self->saved[i]));
+}
+
+static int doors_up_to_limit(void *arg)
+{
+	int ctx = ctx_open(), a, b;
+
+	(void)arg;
+	if (ctx < 0)
+		return 1;
+	a = create(ctx);
+	b = create(ctx);
+	if (a < 0 || b < 0)
+		return 2;
+	if (!create_refused(ctx))
+		return 3;
+	close(a);
+	a = create(ctx);
+	if (a < 0)
+		return 4;
+	return create_refused(ctx) ? 0 : 5;
+}
+
+/* max_doors doors, then ENOMEM; a closed door is given back. */
+TEST_F(limits, doors_up_to_limit)
+{
+	ASSERT_EQ(0, set_limit(MAX_DOORS, 2));
+	ASSERT_EQ(0, as_user(USER, doors_up_to_limit, NULL));
+}
+
+static int doors_every_context(void *arg)
+{
+	int ctx = ctx_open(), ctx2 = ctx_open();
+	pid_t pid;
+
+	(void)arg;
+	if (ctx < 0 || ctx2 < 0)
+		return 1;
+	if (create(ctx) < 0)
+		return 2;
+	if (!create_refused(ctx2))
+		return 3;
+	pid = fork();
+	if (pid == 0) {
+		close(ctx);
+		close(ctx2);
+		ctx = ctx_open();
+		_exit(ctx >= 0 && create_refused(ctx) ? 0 : 1);
+	}
+	return wait_status(pid) ? 4 : 0;
+}
+
+/* The user's doors count in its other contexts and processes too. */
+TEST_F(limits, doors_counted_per_user)
+{
+	ASSERT_EQ(0, set_limit(MAX_DOORS, 1));
+	ASSERT_EQ(0, as_user(USER, doors_every_context, NULL));
+}
+
+static int doors_hold_one(void *arg)
+{
+	int *p = arg, ctx = ctx_open();
+
+	if (ctx < 0 || create(ctx) < 0)
+		return 1;
+	if (notify(p[1]) || await(p[0]))	/* held until told */
+		return 2;
+	return 0;
+}
+
+static int doors_create_one(void *arg)
+{
+	int ctx = ctx_open();
+
+	(void)arg;
+	return ctx >= 0 && create(ctx) >= 0 ? 0 : 1;
+}
+
+static int doors_refused(void *arg)
+{
+	int ctx = ctx_open();
+
+	(void)arg;
+	return ctx >= 0 && create_refused(ctx) ? 0 : 1;
+}
+
+/* Another user has an allowance of its own. */
+TEST_F(limits, doors_other_user)
+{
+	int held[2], go[2], p[2];
+	pid_t holder;
+
+	ASSERT_EQ(0, set_limit(MAX_DOORS, 1));
+	ASSERT_EQ(0, pipe2(held, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	holder = fork();
+	ASSERT_LE(0, holder);
+	if (holder == 0) {
+		p[0] = go[0];
+		p[1] = held[1];
+		_exit(as_user(USER, doors_hold_one, p));
+	}
+	ASSERT_EQ(0, await(held[0]));
+	EXPECT_EQ(0, as_user(USER, doors_refused, NULL));
+	EXPECT_EQ(0, as_user(OTHER_USER, doors_create_one, NULL));
+	ASSERT_EQ(0, notify(go[1]));
+	ASSERT_EQ(0, wait_status(holder));
+	EXPECT_EQ(0, as_user(USER, doors_create_one, NULL));
+}
+
+static int doors_in_user_ns(void *arg)
+{
+	char map[32];
+	int ctx = ctx_open(), fd, len;
+
+	(void)arg;
+	if (ctx < 0 || create(ctx) < 0)
+		return 1;
+	/* made undumpable by setresuid(), /proc/self would be root's */
+	if (prctl(PR_SET_DUMPABLE, 1) || unshare(CLONE_NEWUSER))
+		return 2;
+	len = snprintf(map, sizeof(map), "0 %d 1\n", USER);
+	fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, map, len) != len || close(fd))
+		return 3;
+	if (geteuid() != 0)
+		return 4;
+	ctx = ctx_open();	/* root of its own namespace now */
+	return ctx >= 0 && create_refused(ctx) ? 0 : 5;
+}
+
+/* A new user namespace brings no new allowance. */
+TEST_F(limits, doors_user_ns)
+{
+	ASSERT_EQ(0, set_limit(MAX_DOORS, 1));
+	ASSERT_EQ(0, as_user(USER, doors_in_user_ns, NULL));
+}
+
+static int doors_limit_lowered(void *arg)
+{
+	struct door_info_args ia = { 0 };
+	int *p = arg, ctx = ctx_open(), a, b;
+
+	if (ctx < 0)
+		return 1;
+	a = create(ctx);
+	b = create(ctx);
+	if (a < 0 || b < 0)
+		return 2;
+	if (notify(p[1]) || await(p[0]))	/* the limit is lowered to 1 */
+		return 3;
+	ia.fd = a;
+	if (ioctl(ctx, DOOR_IOC_INFO, &ia))
+		return 4;
+	ia.fd = b;
+	if (ioctl(ctx, DOOR_IOC_INFO, &ia))
+		return 5;
+	if (!create_refused(ctx))
+		return 6;
+	close(a);
+	if (!create_refused(ctx))	/* one left: still at the limit */
+		return 7;
+	close(b);
+	return create(ctx) >= 0 ? 0 : 8;
+}
+
+/* A lower limit refuses new doors and takes none away. */
+TEST_F(limits, doors_limit_lowered)
+{
+	int held[2], go[2], p[2];
+	pid_t child;
+
+	ASSERT_EQ(0, set_limit(MAX_DOORS, 2));
+	ASSERT_EQ(0, pipe2(held, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		p[0] = go[0];
+		p[1] = held[1];
+		_exit(as_user(USER, doors_limit_lowered, p));
+	}
+	ASSERT_EQ(0, await(held[0]));
+	ASSERT_EQ(0, set_limit(MAX_DOORS, 1));
+	ASSERT_EQ(0, notify(go[1]));
+	ASSERT_EQ(0, wait_status(child));
+}
+
+struct bind_arg {
+	int ctx;
+	int door;
+	int ret;
+	int err;
+};
+
+static void *bind_thread(void *arg)
+{
+	struct bind_arg *b = arg;
+	struct door_fd_args fa = { .fd = b->door };
+
+	b->ret = ioctl(b->ctx, DOOR_IOC_BIND, &fa);
+	b->err = errno;
+	return NULL;
+}
+
+/* door_bind() from a new thread; its result and errno in b. */
+static int bind_in_thread(struct bind_arg *b)
+{
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, bind_thread, b))
+		return -1;
+	return pthread_join(thread, NULL);
+}
+
+static int threads_up_to_limit(void *arg)
+{
+	struct door_create_args ca = { .attributes = DOOR_PRIVATE };
+	struct door_return_args ra = { .flags = DOOR_RETURN_EXIT };
+	struct door_fd_args fa = { 0 };
+	struct bind_arg b;
+	int ctx = ctx_open();
+
+	(void)arg;
+	if (ctx < 0)
+		return 1;
+	fa.fd = ioctl(ctx, DOOR_IOC_CREATE, &ca);
+	if (fa.fd < 0)
+		return 2;
+	b = (struct bind_arg){ .ctx = ctx, .door = fa.fd };
+	if (ioctl(ctx, DOOR_IOC_BIND, &fa))	/* this thread's record */
+		return 3;
+	if (bind_in_thread(&b) || b.ret != -1 || b.err != ENOMEM)
+		return 4;
+	if (ioctl(ctx, DOOR_IOC_RETURN, &ra))	/* gives it back */
+		return 5;
+	if (bind_in_thread(&b) || b.ret != 0)
+		return 6;
+	return 0;
+}
+
+/* max_threads server threads, then ENOMEM; an exiting one gives back. */
+TEST_F(limits, threads_up_to_limit)
+{
+	ASSERT_EQ(0, set_limit(MAX_THREADS, 1));
+	ASSERT_EQ(0, as_user(USER, threads_up_to_limit, NULL));
+}
+
+/* The server's procedure waits on a pipe, so a call stays in progress. */
+static int in_proc[2], release_proc[2];
+
+static void blocking_proc(void *cookie, char *argp, size_t arg_size,
+			  door_desc_t *dp, uint_t n_desc)
+{
+	(void)cookie;
+	(void)argp;
+	(void)arg_size;
+	(void)dp;
+	(void)n_desc;
+	notify(in_proc[1]);
+	await(release_proc[0]);
+	door_return(NULL, 0, NULL, 0);
+}
+
+static int make_blocking_door(int *fds)
+{
+	fds[0] = door_create(blocking_proc, NULL, 0);
+	return fds[0] < 0 ? -1 : 0;
+}
+
+struct call_arg {
+	int ctx;
+	int door;
+	int ret;
+	int err;
+};
+
+static int call(int ctx, int door)
+{
+	struct door_call_args args = { .fd = door };
+
+	return ioctl(ctx, DOOR_IOC_CALL, &args);
+}
+
+static void *call_thread(void *arg)
+{
+	struct call_arg *c = arg;
+
+	c->ret = call(c->ctx, c->door);
+	c->err = errno;
+	return NULL;
+}
+
+static int calls_up_to_limit(void *arg)
+{
+	struct call_arg c = { .door = *(int *)arg };
+	pthread_t thread;
+
+	c.ctx = ctx_open();
+	if (c.ctx < 0)
+		return 1;
+	if (pthread_create(&thread, NULL, call_thread, &c))
+		return 2;
+	if (await(in_proc[0]))			/* that call is in progress */
+		return 3;
+	if (call(c.ctx, c.door) != -1 || errno != EAGAIN)
+		return 4;
+	if (notify(release_proc[1]) || pthread_join(thread, NULL))
+		return 5;
+	if (c.ret != 0)
+		return 6;
+	if (notify(release_proc[1]))		/* for the next call */
+		return 7;
+	return call(c.ctx, c.door) == 0 ? 0 : 8;
+}
+
+/* max_calls calls in progress, then EAGAIN; a finished call gives back. */
+TEST_F(limits, calls_up_to_limit)
+{
+	pid_t server;
+	int door;
+
+	ASSERT_EQ(0, pipe2(in_proc, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(release_proc, O_CLOEXEC));
+	server = fork_server(make_blocking_door, &door, 1);
+	ASSERT_LT(0, server);
+	ASSERT_EQ(0, set_limit(MAX_CALLS, 1));
+	EXPECT_EQ(0, as_user(USER, calls_up_to_limit, &door));
+	kill_server(server);
+}
+
+DOORS_HARNESS_MAIN
