@@ -18,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <door.h>
@@ -445,6 +448,105 @@ TEST_F(limits, calls_up_to_limit)
 	ASSERT_EQ(0, set_limit(MAX_CALLS, 1));
 	EXPECT_EQ(0, as_user(USER, calls_up_to_limit, &door));
 	kill_server(server);
+}
+
+/*
+ * Memory cgroups: what the module allocates for a door is charged to the
+ * memory cgroup of the task that creates it.
+ */
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CGROUP		CGROUP_ROOT "/doors-limits-test"
+#define MEMCG_DOORS	8000
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), len = strlen(text);
+	int ret = -1;
+
+	if (fd >= 0) {
+		if (write(fd, text, len) == len)
+			ret = 0;
+		close(fd);
+	}
+	return ret;
+}
+
+static long memory_current(void)
+{
+	FILE *f = fopen(CGROUP "/memory.current", "re");
+	long val = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &val) != 1)
+			val = -1;
+		fclose(f);
+	}
+	return val;
+}
+
+static int doors_in_memcg(void *arg)
+{
+	long before, after;
+	int ctx = ctx_open(), i;
+
+	(void)arg;
+	if (ctx < 0)
+		return 1;
+	before = memory_current();
+	for (i = 0; i < MEMCG_DOORS; i++)
+		if (create(ctx) < 0)
+			return 2;
+	after = memory_current();
+	/*
+	 * A door's file and dentry are 448 bytes (filp and dentry caches
+	 * are accounted); the door record adds at least 128.  512 a door
+	 * tells whether the record is charged even if up to a per-CPU
+	 * charge batch (64 pages) was charged before "before".
+	 */
+	return before > 0 && after - before >= MEMCG_DOORS * 512L ? 0 : 3;
+}
+
+FIXTURE(memcg) {
+	bool made;
+};
+
+FIXTURE_SETUP(memcg)
+{
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK))
+		ASSERT_EQ(0, mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL));
+	ASSERT_EQ(0, write_file(CGROUP_ROOT "/cgroup.subtree_control",
+				"+memory"));
+	ASSERT_EQ(0, mkdir(CGROUP, 0755));
+	self->made = true;
+}
+
+FIXTURE_TEARDOWN(memcg)
+{
+	if (self->made)
+		EXPECT_EQ(0, rmdir(CGROUP));
+}
+
+/* Doors raise the creator's cgroup's memory.current accordingly. */
+TEST_F(memcg, doors_charged)
+{
+	struct rlimit rl = { MEMCG_DOORS + 64, MEMCG_DOORS + 64 };
+	char pid[16];
+	pid_t child;
+	int go[2];
+
+	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		close(go[1]);
+		if (await(go[0]) || setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(99);
+		_exit(as_user(USER, doors_in_memcg, NULL));
+	}
+	snprintf(pid, sizeof(pid), "%d", child);
+	ASSERT_EQ(0, write_file(CGROUP "/cgroup.procs", pid));
+	ASSERT_EQ(0, notify(go[1]));
+	ASSERT_EQ(0, wait_status(child));
 }
 
 DOORS_HARNESS_MAIN
