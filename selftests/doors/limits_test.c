@@ -205,26 +205,48 @@ static int doors_refused(void *arg)
 	return ctx >= 0 && create_refused(ctx) ? 0 : 1;
 }
 
+/*
+ * Run fn as uid in a child, in step with us: fn gets int[2], the ends it
+ * reads "go" from and writes "ready" to; *go and *ready are our ends.
+ */
+static pid_t start_as_user(uid_t uid, int (*fn)(void *), int *go, int *ready)
+{
+	int g[2], r[2], p[2];
+	pid_t pid;
+
+	if (pipe2(g, O_CLOEXEC))
+		return -1;
+	if (pipe2(r, O_CLOEXEC)) {
+		close(g[0]);
+		close(g[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		p[0] = g[0];
+		p[1] = r[1];
+		_exit(as_user(uid, fn, p));
+	}
+	close(g[0]);
+	close(r[1]);
+	*go = g[1];
+	*ready = r[0];
+	return pid;
+}
+
 /* Another user has an allowance of its own. */
 TEST_F(limits, doors_other_user)
 {
-	int held[2], go[2], p[2];
+	int go, ready;
 	pid_t holder;
 
 	ASSERT_EQ(0, set_limit(MAX_DOORS, 1));
-	ASSERT_EQ(0, pipe2(held, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
-	holder = fork();
+	holder = start_as_user(USER, doors_hold_one, &go, &ready);
 	ASSERT_LE(0, holder);
-	if (holder == 0) {
-		p[0] = go[0];
-		p[1] = held[1];
-		_exit(as_user(USER, doors_hold_one, p));
-	}
-	ASSERT_EQ(0, await(held[0]));
+	ASSERT_EQ(0, await(ready));
 	EXPECT_EQ(0, as_user(USER, doors_refused, NULL));
 	EXPECT_EQ(0, as_user(OTHER_USER, doors_create_one, NULL));
-	ASSERT_EQ(0, notify(go[1]));
+	ASSERT_EQ(0, notify(go));
 	ASSERT_EQ(0, wait_status(holder));
 	EXPECT_EQ(0, as_user(USER, doors_create_one, NULL));
 }
@@ -288,26 +310,20 @@ static int doors_limit_lowered(void *arg)
 /* A lower limit refuses new doors and takes none away. */
 TEST_F(limits, doors_limit_lowered)
 {
-	int held[2], go[2], p[2];
+	int go, ready;
 	pid_t child;
 
 	ASSERT_EQ(0, set_limit(MAX_DOORS, 2));
-	ASSERT_EQ(0, pipe2(held, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
-	child = fork();
+	child = start_as_user(USER, doors_limit_lowered, &go, &ready);
 	ASSERT_LE(0, child);
-	if (child == 0) {
-		p[0] = go[0];
-		p[1] = held[1];
-		_exit(as_user(USER, doors_limit_lowered, p));
-	}
-	ASSERT_EQ(0, await(held[0]));
+	ASSERT_EQ(0, await(ready));
 	ASSERT_EQ(0, set_limit(MAX_DOORS, 1));
-	ASSERT_EQ(0, notify(go[1]));
+	ASSERT_EQ(0, notify(go));
 	ASSERT_EQ(0, wait_status(child));
 }
 
-struct bind_arg {
+/* An ioctl a thread makes on a door, and what it got. */
+struct door_op {
 	int ctx;
 	int door;
 	int ret;
@@ -316,7 +332,7 @@ struct bind_arg {
 
 static void *bind_thread(void *arg)
 {
-	struct bind_arg *b = arg;
+	struct door_op *b = arg;
 	struct door_fd_args fa = { .fd = b->door };
 
 	b->ret = ioctl(b->ctx, DOOR_IOC_BIND, &fa);
@@ -325,7 +341,7 @@ static void *bind_thread(void *arg)
 }
 
 /* door_bind() from a new thread; its result and errno in b. */
-static int bind_in_thread(struct bind_arg *b)
+static int bind_in_thread(struct door_op *b)
 {
 	pthread_t thread;
 
@@ -339,7 +355,7 @@ static int threads_up_to_limit(void *arg)
 	struct door_create_args ca = { .attributes = DOOR_PRIVATE };
 	struct door_return_args ra = { .flags = DOOR_RETURN_EXIT };
 	struct door_fd_args fa = { 0 };
-	struct bind_arg b;
+	struct door_op b;
 	int ctx = ctx_open();
 
 	(void)arg;
@@ -348,7 +364,7 @@ static int threads_up_to_limit(void *arg)
 	fa.fd = ioctl(ctx, DOOR_IOC_CREATE, &ca);
 	if (fa.fd < 0)
 		return 2;
-	b = (struct bind_arg){ .ctx = ctx, .door = fa.fd };
+	b = (struct door_op){ .ctx = ctx, .door = fa.fd };
 	if (ioctl(ctx, DOOR_IOC_BIND, &fa))	/* this thread's record */
 		return 3;
 	if (bind_in_thread(&b) || b.ret != -1 || b.err != ENOMEM)
@@ -389,13 +405,6 @@ static int make_blocking_door(int *fds)
 	return fds[0] < 0 ? -1 : 0;
 }
 
-struct call_arg {
-	int ctx;
-	int door;
-	int ret;
-	int err;
-};
-
 static int call(int ctx, int door)
 {
 	struct door_call_args args = { .fd = door };
@@ -405,7 +414,7 @@ static int call(int ctx, int door)
 
 static void *call_thread(void *arg)
 {
-	struct call_arg *c = arg;
+	struct door_op *c = arg;
 
 	c->ret = call(c->ctx, c->door);
 	c->err = errno;
@@ -414,7 +423,7 @@ static void *call_thread(void *arg)
 
 static int calls_up_to_limit(void *arg)
 {
-	struct call_arg c = { .door = *(int *)arg };
+	struct door_op c = { .door = *(int *)arg };
 	pthread_t thread;
 
 	c.ctx = ctx_open();
