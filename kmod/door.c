@@ -97,7 +97,7 @@ static int door_flush(struct file *file, fl_owner_t id)
 	struct door *door = file->private_data;
 
 	if (door->attributes & DOOR_UNREF_ANY)
-		door_unref_closing(door);
+		door_unref_closing(file);
 	return 0;
 }
 

@@ -200,7 +200,7 @@ int door_files_release(u64 uptr, u32 n);
 
 /* unref.c */
 bool door_is_unref(struct door *door);
-void door_unref_closing(struct door *door);
+void door_unref_closing(struct file *file);
 void door_unref_done(struct door_ctx *ctx, struct door_thread *t);
 void door_transient_get(struct door *door);
 void door_fput(struct file *file);

@@ -17,7 +17,6 @@
  */
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -95,21 +94,28 @@ void door_transient_get(struct door *door)
 	}
 }
 
+/* Put a transient reference; @dropped: a descriptor went meanwhile. */
+static void door_transient_put(struct file *file, bool dropped)
+{
+	struct door *door = file->private_data;
+
+	kref_get(&door->ref);
+	spin_lock(&door->ctx->lock);
+	fput(file);		/* never sleeps */
+	door->transient--;
+	door_unref_check(door, dropped);
+	door_put(door);
+}
+
 /* Put a reference of door_fget(). */
 void door_fput(struct file *file)
 {
 	struct door *door = file->private_data;
 
-	if (!(door->attributes & DOOR_UNREF_ANY)) {
+	if (door->attributes & DOOR_UNREF_ANY)
+		door_transient_put(file, false);
+	else
 		fput(file);
-		return;
-	}
-	kref_get(&door->ref);
-	spin_lock(&door->ctx->lock);
-	fput(file);		/* never sleeps */
-	door->transient--;
-	door_unref_check(door, false);
-	door_put(door);
 }
 
 /* Put a reference that counts as a descriptor (attachment, passed one). */
@@ -139,38 +145,44 @@ void door_open_refs(struct door *door, int delta)
 		door_unref_check(door, true);
 }
 
+/*
+ * The check after a close holds a transient reference to the door's file,
+ * not to the module: the last fput() of that file (and the module_put()
+ * in it) runs as task work of its own, after door_unref_work() returned,
+ * so the module cannot be unloaded while its code runs.
+ */
 struct door_unref_work {
 	struct callback_head cb;
-	struct door *door;
+	struct file *file;
 };
 
 static void door_unref_work(struct callback_head *cb)
 {
 	struct door_unref_work *w = container_of(cb, struct door_unref_work,
 						 cb);
+	struct file *file = w->file;
 
-	spin_lock(&w->door->ctx->lock);
-	door_unref_check(w->door, true);
-	door_put(w->door);
 	kfree(w);
-	module_put(THIS_MODULE);
+	door_transient_put(file, true);
 }
 
-/* ->flush: a descriptor of the door is being closed. */
-void door_unref_closing(struct door *door)
+/* ->flush: a descriptor of the door's @file is being closed. */
+void door_unref_closing(struct file *file)
 {
+	struct door *door = file->private_data;
 	struct door_unref_work *w = kmalloc(sizeof(*w), GFP_KERNEL);
 
 	if (w) {
-		kref_get(&door->ref);
-		__module_get(THIS_MODULE);
-		w->door = door;
+		spin_lock(&door->ctx->lock);
+		w->file = get_file(file);
+		door->transient++;
+		spin_unlock(&door->ctx->lock);
 		init_task_work(&w->cb, door_unref_work);
 		if (!task_work_add(current, &w->cb, TWA_RESUME))
 			return;
-		module_put(THIS_MODULE);
-		door_put(door);
 		kfree(w);
+		door_transient_put(file, true);
+		return;
 	}
 	/* No task work: the closing descriptor's fput() comes later. */
 	spin_lock(&door->ctx->lock);
