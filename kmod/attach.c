@@ -251,15 +251,17 @@ long door_fdetach(struct door_attach_args __user *uarg)
 
 	mutex_lock(&door_attach_lock);
 	a = door_attachment_find(d_inode(path.dentry));
-	if (a)
+	if (a) {
 		door = door_attach_forget(a);
+		/* gone before another fattach of the inode can add its own */
+		fsnotify_destroy_mark(&a->mark, door_fsn_group);
+	}
 	mutex_unlock(&door_attach_lock);
 	path_put(&path);
 	if (!a)
 		return -EINVAL;
 	door_drop(door);
 	path_put(&a->path);
-	fsnotify_destroy_mark(&a->mark, door_fsn_group);
 	fsnotify_put_mark(&a->mark);	/* frees a */
 	return 0;
 }

@@ -226,6 +226,7 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 	size_t doff = ndesc ? roundup(size, sizeof(struct door_udesc)) : size;
 	size_t total = doff + ndesc * sizeof(struct door_udesc);
 	unsigned long dst = args->rbuf;
+	struct door_udesc *fds = NULL;
 	bool mapped = false;
 	int ret = 0;
 
@@ -243,8 +244,11 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 		ret = -EFAULT;
 	if (large)
 		door_call_release_server(ctx, call);
-	if (!ret)
-		ret = door_files_install(&call->rfiles, dst + doff);
+	if (!ret) {
+		fds = door_files_reserve(&call->rfiles, dst + doff);
+		if (IS_ERR(fds))
+			ret = PTR_ERR(fds);
+	}
 	if (ret)
 		goto unmap;
 
@@ -257,9 +261,17 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 		args->rbuf = dst;
 		args->rsize = PAGE_ALIGN(total);
 	}
-	if (!door_put_args(uarg, args, sizeof(*args)))
-		return 0;
-	ret = -EFAULT;
+	/* the descriptors go in only once the caller can learn their numbers */
+	if (door_put_args(uarg, args, sizeof(*args))) {
+		door_files_unreserve(fds, ndesc);
+		ret = -EFAULT;
+		goto unmap;
+	}
+	if (fds) {
+		door_files_commit(&call->rfiles, fds);
+		kvfree(fds);
+	}
+	return 0;
 unmap:
 	if (mapped)
 		vm_munmap(dst, PAGE_ALIGN(total));
@@ -526,6 +538,7 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 	size_t doff = ndesc ? ALIGN(size, 8) : size;
 	size_t total = doff + ndesc * sizeof(struct door_udesc);
 	unsigned long dst = args->buf;
+	struct door_udesc *fds = NULL;
 	int error = 0, ret = 0;
 
 	if (total > args->buf_size && total <= t->argmap_len) {
@@ -552,17 +565,29 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		error = -EINTR;
 		ret = -EFAULT;
 	}
-	if (!error)
-		error = door_files_install(&call->afiles, dst + doff);
+	if (!error) {
+		fds = door_files_reserve(&call->afiles, dst + doff);
+		if (IS_ERR(fds))
+			error = PTR_ERR(fds);
+	}
 
+	/*
+	 * Descriptors are installed only for a call still wanted: those of
+	 * an abandoned one would be left in our table, their numbers known
+	 * to nobody.
+	 */
 	spin_lock(&ctx->lock);
 	if (error || call->abandoned) {
 		door_call_finish(ctx, t, call, error);
+		door_files_unreserve(fds, ndesc);
 		door_unmap_args(t);
 		return ret ?: 1;
 	}
+	if (fds)
+		door_files_commit(&call->afiles, fds);
 	call->busy = false;
 	spin_unlock(&ctx->lock);
+	kvfree(fds);
 	return 0;
 }
 

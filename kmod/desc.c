@@ -121,21 +121,23 @@ static void door_desc_fill(struct door_udesc *d, struct file *file, int fd)
 }
 
 /*
- * Install the files in the current process and write their descriptions
- * at @uptr.  Either all are installed or none (EMFILE, EFAULT, ENOMEM).
+ * Reserve descriptors of the current process for the files and write
+ * their descriptions at @uptr (all or none); door_files_commit() installs them, or
+ * door_files_unreserve() gives the numbers back.  NULL if there are no
+ * files, or ERR_PTR(-EMFILE, -EFAULT or -ENOMEM) with nothing reserved.
  * Received descriptors are not close-on-exec (illumos).
  */
-int door_files_install(struct door_files *df, u64 uptr)
+struct door_udesc *door_files_reserve(struct door_files *df, u64 uptr)
 {
 	struct door_udesc *desc;
 	unsigned int i;
 	int ret = 0;
 
 	if (!df->n)
-		return 0;
+		return NULL;
 	desc = kvmalloc_array(df->n, sizeof(*desc), GFP_KERNEL_ACCOUNT);
 	if (!desc)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < df->n; i++) {
 		int fd = get_unused_fd_flags(0);
 
@@ -148,16 +150,30 @@ int door_files_install(struct door_files *df, u64 uptr)
 	if (!ret && copy_to_user(u64_to_user_ptr(uptr), desc,
 				 df->n * sizeof(*desc)))
 		ret = -EFAULT;
-	if (ret) {
-		while (i--)
-			put_unused_fd(desc[i].d_descriptor);
-	} else {
-		for (i = 0; i < df->n; i++)
-			fd_install(desc[i].d_descriptor, df->files[i]);
-		df->n = 0;
-	}
+	if (!ret)
+		return desc;
+	door_files_unreserve(desc, i);
+	return ERR_PTR(ret);
+}
+
+/* Install the files at the reserved numbers; never sleeps. */
+void door_files_commit(struct door_files *df, const struct door_udesc *desc)
+{
+	unsigned int i;
+
+	for (i = 0; i < df->n; i++)
+		fd_install(desc[i].d_descriptor, df->files[i]);
+	df->n = 0;
+}
+
+/* Give back the first @n descriptors reserved, if any. */
+void door_files_unreserve(struct door_udesc *desc, unsigned int n)
+{
+	if (IS_ERR_OR_NULL(desc))
+		return;
+	while (n--)
+		put_unused_fd(desc[n].d_descriptor);
 	kvfree(desc);
-	return ret;
 }
 
 /* Results of a call whose client has gone: close the DOOR_RELEASE ones. */

@@ -18,8 +18,10 @@
  *   .busy, .abandoned, .error and door_thread.call.
  *   door_attach_lock (mutex) protects the attachment table and the files
  *   open on attached names; it is never taken under a door_ctx.lock, and
- *   is taken before the fsnotify group's mark_mutex.  No other mm's mmap_lock is held while
- *   touching our own user memory (see door_copy_from_mm()).
+ *   is taken before the fsnotify group's mark_mutex.  fd_install() runs
+ *   under door_ctx.lock (a table being resized: files->file_lock inside).
+ *   No other mm's mmap_lock is held while touching our own user memory
+ *   (see door_copy_from_mm()).
  *
  * Lifetime
  *   A door file holds a reference on its door; a door holds a reference on
@@ -195,7 +197,9 @@ void door_files_init(struct door_files *df);
 void door_files_put(struct door_files *df);
 int door_files_get(struct door_files *df, u64 uptr, u32 n);
 void door_files_close_released(struct door_files *df, int error);
-int door_files_install(struct door_files *df, u64 uptr);
+struct door_udesc *door_files_reserve(struct door_files *df, u64 uptr);
+void door_files_commit(struct door_files *df, const struct door_udesc *desc);
+void door_files_unreserve(struct door_udesc *desc, unsigned int n);
 int door_files_release(u64 uptr, u32 n);
 
 /* unref.c */

@@ -137,6 +137,8 @@ void door_drop(struct file *file)
 /* Files opened on the door's attached name come (+1) or go (-n). */
 void door_open_refs(struct door *door, int delta)
 {
+	if (!(door->attributes & DOOR_UNREF_ANY))
+		return;
 	spin_lock(&door->ctx->lock);
 	door->open_refs += delta;
 	if (delta > 0)

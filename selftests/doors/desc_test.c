@@ -17,12 +17,14 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <door.h>
+#include <linux/doors.h>
 
 #include "harness.h"
 #include "util.h"
@@ -1039,6 +1041,36 @@ TEST_F(server, return_more_than_1024_e2big)
 
 	EXPECT_EQ(-1, r.ret);
 	EXPECT_EQ(E2BIG, r.err);
+}
+
+/*
+ * The caller's door_call_args cannot be written back (a read-only page):
+ * EFAULT, and the descriptors of the results, whose numbers the caller
+ * could not learn, are not installed.
+ */
+TEST_F(server, unwritable_args_installs_nothing)
+{
+	struct give_req req = { .data_size = 8, .npipes = 2 };
+	struct door_call_args *ro;
+	char rbuf[64];
+	int ctx = ctx_open(), before;
+
+	ASSERT_LE(0, ctx);
+	ro = mmap(NULL, getpagesize(), PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	ro->fd = self->fd[GIVE_PIPES];
+	ro->data_ptr = (uintptr_t)&req;
+	ro->data_size = sizeof(req);
+	ro->rbuf = (uintptr_t)rbuf;
+	ro->rsize = sizeof(rbuf);
+	ASSERT_EQ(0, mprotect(ro, getpagesize(), PROT_READ));
+	before = fd_count();
+	EXPECT_EQ(-1, ioctl(ctx, DOOR_IOC_CALL, ro));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(before, fd_count());
+	munmap(ro, getpagesize());
+	close(ctx);
 }
 
 /*

@@ -400,6 +400,27 @@ TEST_F(unref, open_of_name_counts)
 	unlink(path);
 }
 
+/* Opening and closing the name of a plain door delivers nothing. */
+TEST_F(unref, plain_door_attached_never)
+{
+	char path[] = "/tmp/doors-unref-XXXXXX";
+	int d = door_create(proc, &plain, 0), fd;
+
+	ASSERT_LE(0, d);
+	fd = mkstemp(path);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, fattach(d, path));
+	ASSERT_EQ(0, close(d));		/* left: the name */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(fd));
+	expect_none(_metadata, self->sync);
+	EXPECT_EQ(0, fdetach(path));
+	expect_none(_metadata, self->sync);
+	unlink(path);
+}
+
 /* Calls through the attached name are no references of their own. */
 TEST_F(unref, calls_through_name_do_not_deliver)
 {
