@@ -10,7 +10,12 @@
  *
  * As on illumos, a descriptor from opening the attached name counts as a
  * reference to the door (for unreferenced notifications): an fsnotify
- * mark on the inode sees the file opened and closed.
+ * mark on the inode sees the file opened and closed.  The mark also sees
+ * the file's last name go (unlink, rename over it), which detaches the
+ * door as removing a namefs mount point would: otherwise nothing could
+ * ever detach it, and the attachment would pin the file system.
+ *
+ * An attachment counts as a door of the user who made it (max_doors).
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -27,6 +32,7 @@ struct door_attachment {
 	struct hlist_node node;
 	struct path path;		/* pins the mount and the inode */
 	struct file *door;		/* NULL once detached */
+	struct door_user *user;		/* charged for it */
 	struct list_head opens;		/* door_attach_open.node */
 };
 
@@ -73,9 +79,11 @@ static void door_attach_closed(struct door_attachment *a, struct file *file)
 	kfree(found);
 }
 
+static void door_attach_unlinked(struct door_attachment *a);
+
 /*
- * Open and close events of the attached inode.  They are events of a
- * file, whose path is what fsnotify passes (fsnotify_open/close()).
+ * Events of the attached inode: opened and closed (events of a file,
+ * whose path fsnotify passes), and its link count changed.
  */
 static int door_attach_event(struct fsnotify_group *group, u32 mask,
 			     const void *data, int data_type,
@@ -83,13 +91,21 @@ static int door_attach_event(struct fsnotify_group *group, u32 mask,
 			     u32 cookie, struct fsnotify_iter_info *iter_info)
 {
 	const struct path *path = fsnotify_data_path(data, data_type);
+	struct inode *inode = fsnotify_data_inode(data, data_type);
 	struct fsnotify_mark *mark = fsnotify_iter_inode_mark(iter_info);
 	struct door_attachment *a;
 	struct file *file;
 
-	if (!path || !mark)
+	if (!mark)
 		return 0;
 	a = container_of(mark, struct door_attachment, mark);
+	if (mask & FS_ATTRIB) {
+		if (inode && !inode->i_nlink)
+			door_attach_unlinked(a);
+		return 0;
+	}
+	if (!path)
+		return 0;
 	file = container_of(path, struct file, f_path);
 	if (mask & FS_OPEN)
 		door_attach_opened(a, file);
@@ -176,13 +192,18 @@ long door_fattach(struct door_attach_args __user *uarg)
 	if (!a)
 		goto out_fput;
 	INIT_LIST_HEAD(&a->opens);
+	a->user = door_user_get();
+	if (!a->user)
+		goto out_free;
+	if (!door_user_charge(a->user, DOOR_LIMIT_DOORS))
+		goto out_user;
 	ret = door_attach_path(&args, &a->path);
 	if (ret)
-		goto out_free;
+		goto out_uncharge;
 
 	inode = d_inode(a->path.dentry);
 	fsnotify_init_mark(&a->mark, door_fsn_group);
-	a->mark.mask = FS_OPEN | FS_CLOSE_WRITE | FS_CLOSE_NOWRITE;
+	a->mark.mask = FS_OPEN | FS_CLOSE_WRITE | FS_CLOSE_NOWRITE | FS_ATTRIB;
 	mutex_lock(&door_attach_lock);
 	if (door_attachment_find(inode)) {
 		mutex_unlock(&door_attach_lock);
@@ -201,9 +222,15 @@ long door_fattach(struct door_attach_args __user *uarg)
 
 out_mark:
 	path_put(&a->path);
+	door_user_uncharge(a->user, DOOR_LIMIT_DOORS);
+	door_user_put(a->user);
 	fsnotify_put_mark(&a->mark);	/* frees a */
 	fput(door);
 	return ret;
+out_uncharge:
+	door_user_uncharge(a->user, DOOR_LIMIT_DOORS);
+out_user:
+	door_user_put(a->user);
 out_free:
 	kfree(a);
 out_fput:
@@ -213,7 +240,7 @@ out_fput:
 
 /*
  * Detach: files opened on the name no longer reach the door, so they no
- * longer count.  Locked.
+ * longer count, and the mark goes.  Locked; door_attach_put() follows.
  */
 static struct file *door_attach_forget(struct door_attachment *a)
 {
@@ -230,7 +257,19 @@ static struct file *door_attach_forget(struct door_attachment *a)
 	if (n)
 		door_open_refs(door->private_data, -n);
 	a->door = NULL;
+	/* gone before another fattach of the inode can add its own */
+	fsnotify_destroy_mark(&a->mark, door_fsn_group);
 	return door;
+}
+
+/* Drop what a forgotten attachment held. */
+static void door_attach_put(struct door_attachment *a, struct file *door)
+{
+	door_drop(door);
+	path_put(&a->path);
+	door_user_uncharge(a->user, DOOR_LIMIT_DOORS);
+	door_user_put(a->user);
+	fsnotify_put_mark(&a->mark);	/* frees a */
 }
 
 long door_fdetach(struct door_attach_args __user *uarg)
@@ -251,19 +290,27 @@ long door_fdetach(struct door_attach_args __user *uarg)
 
 	mutex_lock(&door_attach_lock);
 	a = door_attachment_find(d_inode(path.dentry));
-	if (a) {
+	if (a)
 		door = door_attach_forget(a);
-		/* gone before another fattach of the inode can add its own */
-		fsnotify_destroy_mark(&a->mark, door_fsn_group);
-	}
 	mutex_unlock(&door_attach_lock);
 	path_put(&path);
 	if (!a)
 		return -EINVAL;
-	door_drop(door);
-	path_put(&a->path);
-	fsnotify_put_mark(&a->mark);	/* frees a */
+	door_attach_put(a, door);
 	return 0;
+}
+
+/* The attached file has no name left: detach, as fdetach would. */
+static void door_attach_unlinked(struct door_attachment *a)
+{
+	struct file *door = NULL;
+
+	mutex_lock(&door_attach_lock);
+	if (a->door)
+		door = door_attach_forget(a);
+	mutex_unlock(&door_attach_lock);
+	if (door)
+		door_attach_put(a, door);
 }
 
 /* The door attached to @file's inode, with a reference, or NULL. */

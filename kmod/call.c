@@ -15,6 +15,7 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -228,6 +229,7 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 	unsigned long dst = args->rbuf;
 	struct door_udesc *fds = NULL;
 	bool mapped = false;
+	long left = 0;
 	int ret = 0;
 
 	if (total > args->rsize) {
@@ -238,10 +240,12 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 			ret = -EOVERFLOW;
 	}
 	if (!ret && large)
-		ret = door_copy_from_mm((void __user *)dst, call->res_mm,
-					call->res_addr, size);
-	else if (!ret && copy_to_user((void __user *)dst, call->inl, size))
-		ret = -EFAULT;
+		left = door_copy_from_mm((void __user *)dst, call->res_mm,
+					 call->res_addr, size);
+	else if (!ret)
+		left = copy_to_user((void __user *)dst, call->inl, size);
+	if (left)
+		ret = left < 0 ? left : -EFAULT;
 	if (large)
 		door_call_release_server(ctx, call);
 	if (!ret) {
@@ -339,10 +343,18 @@ long door_call(struct door_call_args __user *uarg)
 	call.res_size = 0;
 
 	ret = -EFAULT;
-	if (args.data_size <= DOOR_INLINE_MAX &&
-	    copy_from_user(call.inl, u64_to_user_ptr(args.data_ptr),
-			   args.data_size))
-		goto out;
+	if (args.data_size <= DOOR_INLINE_MAX) {
+		if (copy_from_user(call.inl, u64_to_user_ptr(args.data_ptr),
+				   args.data_size))
+			goto out;
+	} else if (call.afiles.desc &&
+		   fault_in_readable(u64_to_user_ptr(args.data_ptr),
+				     args.data_size)) {
+		goto out;	/* bad arguments leave DOOR_RELEASE ones open */
+	}
+	/* referenced now: DOOR_RELEASE ones go before the server runs */
+	if (!READ_ONCE(call.door->revoked))
+		door_files_close_released(&call.afiles, 0);
 	ret = door_dispatch(ctx, &call);
 	if (!ret)
 		ret = door_call_wait(ctx, &call);
@@ -540,6 +552,7 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 	unsigned long dst = args->buf;
 	struct door_udesc *fds = NULL;
 	int error = 0, ret = 0;
+	long copied = 0;
 
 	if (total > args->buf_size && total <= t->argmap_len) {
 		dst = t->argmap;	/* the region of an earlier call */
@@ -551,13 +564,16 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		t->argmap = dst;
 		t->argmap_len = dst ? PAGE_ALIGN(total) : 0;
 	}
-	if (!error && size > DOOR_INLINE_MAX) {
-		error = door_copy_from_mm((void __user *)dst, call->mm,
-					  call->data_ptr, size);
-	} else if (!error && copy_to_user((void __user *)dst, call->inl,
-					  size)) {
+	if (!error && size > DOOR_INLINE_MAX)
+		copied = door_copy_from_mm((void __user *)dst, call->mm,
+					   call->data_ptr, size);
+	else if (!error)
+		copied = copy_to_user((void __user *)dst, call->inl, size);
+	if (copied > 0) {
 		error = -EINTR;		/* the server's buffer is bad */
 		ret = -EFAULT;
+	} else if (copied < 0) {
+		error = copied;		/* the caller's is, or a signal */
 	}
 	if (!error && door_put_inv(&uarg->inv, call->door, size ? dst : 0,
 				   size, ndesc ? dst + doff : 0, ndesc,

@@ -16,7 +16,12 @@
 
 #define DOOR_PIN_BATCH	16
 
-int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
+/*
+ * Copy @len bytes at @src in @mm to our own @dst.  Returns 0, -EINTR,
+ * -EFAULT if @src is not readable in @mm, or the number of bytes not
+ * copied (> 0) if @dst is not writable, as copy_to_user() does.
+ */
+long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 		      unsigned long src, size_t len)
 {
 	struct page *pages[DOOR_PIN_BATCH];
@@ -46,7 +51,7 @@ int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 			kunmap_local(kaddr);
 			if (left) {
 				unpin_user_pages(pages, got);
-				return -EFAULT;
+				return len;
 			}
 			dst += n;
 			src += n;

@@ -140,9 +140,15 @@ const struct file_operations door_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * Whether the current thread is of the process that opened @ctx, and runs
+ * the program that did: after an exec, a context kept open (no O_CLOEXEC)
+ * serves nothing, since its thread records describe the old image.
+ */
 bool door_ctx_owned(struct door_ctx *ctx)
 {
-	return ctx->owner == task_tgid(current);
+	return ctx->owner == task_tgid(current) &&
+	       ctx->exec_id == current->self_exec_id;
 }
 
 /*

@@ -82,6 +82,7 @@ struct door_ctx {
 	spinlock_t lock;
 	struct kref ref;
 	struct pid *owner;		/* thread group that opened it */
+	u64 exec_id;			/* ... and the program it ran then */
 	struct door_user *user;		/* charged for its doors and calls */
 	bool dead;			/* its file is released */
 	struct door_pool pool;		/* for doors without DOOR_PRIVATE */
@@ -225,8 +226,8 @@ bool door_user_charge(struct door_user *u, enum door_limit limit);
 void door_user_uncharge(struct door_user *u, enum door_limit limit);
 
 /* copy.c */
-int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
-		      unsigned long src, size_t len);
+long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
+		       unsigned long src, size_t len);
 unsigned long door_map_anon(size_t len);
 
 /* attach.c */

@@ -30,6 +30,7 @@ static int doors_open(struct inode *inode, struct file *file)
 	spin_lock_init(&ctx->lock);
 	kref_init(&ctx->ref);
 	ctx->owner = get_pid(task_tgid(current));
+	ctx->exec_id = current->self_exec_id;
 	door_pool_init(&ctx->pool);
 	INIT_LIST_HEAD(&ctx->doors);
 	hash_init(ctx->threads);
@@ -49,6 +50,22 @@ static int doors_release(struct inode *inode, struct file *file)
 	door_ctx_abort_calls(ctx);
 	door_ctx_revoke_all(ctx);
 	door_ctx_put(ctx);
+	return 0;
+}
+
+/*
+ * The owner's descriptors are closed as it exits (the last of its threads
+ * closes them, so none is in a door ioctl): its doors die with it, even
+ * if another process keeps the context open.
+ */
+static int doors_flush(struct file *file, fl_owner_t id)
+{
+	struct door_ctx *ctx = file->private_data;
+
+	if ((current->flags & PF_EXITING) && door_ctx_owned(ctx)) {
+		door_ctx_abort_calls(ctx);
+		door_ctx_revoke_all(ctx);
+	}
 	return 0;
 }
 
@@ -109,6 +126,7 @@ static void doors_show_fdinfo(struct seq_file *m, struct file *file)
 static const struct file_operations doors_fops = {
 	.owner		= THIS_MODULE,
 	.open		= doors_open,
+	.flush		= doors_flush,
 	.release	= doors_release,
 	.unlocked_ioctl	= doors_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,

@@ -270,4 +270,57 @@ TEST_F(file, hard_link_reaches_door)
 	unlink(path);
 }
 
+/* Removing the last name detaches the door: an open file no longer reaches it. */
+TEST_F(file, unlink_detaches)
+{
+	char rbuf[16];
+	door_arg_t arg = { .rbuf = rbuf, .rsize = sizeof(rbuf) };
+	int fd;
+
+	ASSERT_EQ(0, fattach(self->door, self->path));
+	fd = open(self->path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, door_call(fd, &arg));
+	ASSERT_EQ(0, unlink(self->path));
+	EXPECT_EQ(-1, door_call(fd, &arg));
+	EXPECT_EQ(EBADF, errno);
+	close(fd);
+	/* and the door may be attached again elsewhere */
+	fd = open(self->path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(0, fattach(self->door, self->path));
+}
+
+/* A file renamed over the attached one takes its name, not the door. */
+TEST_F(file, rename_over_detaches)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s.new", self->path);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, fattach(self->door, self->path));
+	ASSERT_EQ(0, rename(path, self->path));
+	EXPECT_EQ(EBADF, call_path(self->path));
+	EXPECT_EQ(-1, fdetach(self->path));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* While another name is left, the door stays attached. */
+TEST_F(file, unlink_of_one_link_keeps_door)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s.link", self->path);
+	ASSERT_EQ(0, link(self->path, path));
+	ASSERT_EQ(0, fattach(self->door, self->path));
+	ASSERT_EQ(0, unlink(self->path));
+	EXPECT_EQ(0, call_path(path));
+	EXPECT_EQ(0, fdetach(path));
+	unlink(path);
+}
+
 DOORS_HARNESS_MAIN

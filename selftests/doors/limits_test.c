@@ -251,6 +251,40 @@ TEST_F(limits, doors_other_user)
 	EXPECT_EQ(0, as_user(USER, doors_create_one, NULL));
 }
 
+static int attach_counts(void *arg)
+{
+	struct door_attach_args aa = { .path = (uintptr_t)arg };
+	int ctx = ctx_open();
+
+	if (ctx < 0)
+		return 1;
+	aa.fd = create(ctx);
+	if (aa.fd < 0)
+		return 2;
+	if (ioctl(ctx, DOOR_IOC_FATTACH, &aa))
+		return 3;
+	if (!create_refused(ctx))		/* the door and its attachment */
+		return 4;
+	aa.fd = -1;
+	if (ioctl(ctx, DOOR_IOC_FDETACH, &aa))
+		return 5;
+	return create(ctx) >= 0 ? 0 : 6;
+}
+
+/* An attachment counts as a door of the user who makes it. */
+TEST_F(limits, attachment_counts_as_door)
+{
+	char path[] = "/tmp/doors-limits-XXXXXX";
+	int fd = mkstemp(path);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fchown(fd, USER, USER));
+	close(fd);
+	ASSERT_EQ(0, set_limit(MAX_DOORS, 2));
+	EXPECT_EQ(0, as_user(USER, attach_counts, path));
+	unlink(path);
+}
+
 static int doors_in_user_ns(void *arg)
 {
 	char map[32];

@@ -13,10 +13,13 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <door.h>
+#include <linux/doors.h>
 #include <ucred.h>
 
 #include "harness.h"
@@ -330,6 +333,44 @@ TEST(exec_closes_created_door)
 	ASSERT_EQ(0, fd_link(d, before, sizeof(before)));
 	EXPECT_NE(0, link_after_exec(d, after, sizeof(after)));
 	EXPECT_STRNE(before, after);
+}
+
+/*
+ * A context kept open across exec (raw open, no O_CLOEXEC) serves nothing
+ * in the new program: the image after exec runs this constructor, which
+ * tries to create a door on it and exits 0 on EPERM.
+ */
+#define EXEC_CTX_ENV	"DOORS_TEST_EXEC_CTX"
+
+__attribute__((constructor)) static void exec_ctx_check(void)
+{
+	struct door_create_args ca = { 0 };
+	const char *env = getenv(EXEC_CTX_ENV);
+
+	if (env)
+		_exit(ioctl(atoi(env), DOOR_IOC_CREATE, &ca) == -1 &&
+		      errno == EPERM ? 0 : 1);
+}
+
+TEST(exec_ctx_serves_nothing)
+{
+	struct door_create_args ca = { 0 };
+	char fd[16];
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int ctx = open("/dev/doors", O_RDWR);
+
+		if (ctx < 0 || ioctl(ctx, DOOR_IOC_CREATE, &ca) < 0)
+			_exit(2);
+		snprintf(fd, sizeof(fd), "%d", ctx);
+		setenv(EXEC_CTX_ENV, fd, 1);
+		execl("/proc/self/exe", "exec_ctx_check", (char *)NULL);
+		_exit(3);
+	}
+	EXPECT_EQ(0, wait_status(pid));
 }
 
 /* GIVE: returns a door descriptor, not close-on-exec in the receiver. */
