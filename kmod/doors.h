@@ -132,7 +132,7 @@ struct door_thread {
 
 enum door_call_state {
 	DOOR_CALL_ACTIVE,		/* a server thread has it */
-	DOOR_CALL_REPLIED,		/* large results wait in the server */
+	DOOR_CALL_REPLIED,		/* results not fitting rbuf wait */
 	DOOR_CALL_DONE,			/* error and inline results are final */
 };
 
@@ -147,9 +147,12 @@ struct door_call {
 	bool busy;
 	bool abandoned;
 	bool noresults;			/* door_call(d, NULL) */
+	bool placed;			/* results are in rbuf already */
 	int error;
 	u64 data_ptr;			/* arguments, in the caller */
 	u64 data_size;
+	u64 rbuf;			/* the caller's results buffer */
+	u64 rsize;
 	u64 res_addr;			/* large results, in the server */
 	u64 res_size;
 	struct mm_struct *res_mm;
@@ -209,6 +212,8 @@ void door_open_refs(struct door *door, int delta);
 /* copy.c */
 int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 		      unsigned long src, size_t len);
+int door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
+		    const void __user *src, size_t len);
 unsigned long door_map_anon(size_t len);
 
 /* attach.c */
