@@ -6,7 +6,8 @@
  *   door_ctx     one per open of /dev/doors; libdoor opens one per process.
  *                It owns the process's server pool: the parked server
  *                threads, the door_thread records, the doors it created.
- *   door         a door, referenced by door files ("[door]" anon inodes).
+ *   door         a door, referenced by door files (all opened on one dentry
+ *                and inode of the module's pseudo file system).
  *   door_thread  a server thread of a context: where it parks, the call it
  *                is serving, the argument mapping made for that call.
  *   door_call    one invocation, on the calling thread's kernel stack.
@@ -87,25 +88,26 @@ struct door_ctx {
 	DECLARE_HASHTABLE(threads, 4);	/* door_thread.hnode, by pid */
 };
 
+/* 192 bytes (kmalloc-192): keep the holes out when adding fields. */
 struct door {
 	struct kref ref;
+	u32 attributes;
 	struct door_ctx *ctx;
 	struct list_head node;		/* in ctx->doors */
 	struct file *file;		/* its file, until released */
 	u64 proc;
 	u64 cookie;
 	u64 id;
-	u32 attributes;
 	bool revoked;
+	bool unref_dropped;		/* a descriptor went since queued */
 	unsigned int active;		/* calls dispatched, not finished */
 	unsigned int nbound;		/* threads bound to it */
+	u32 desc_max;
 	u64 data_min;
 	u64 data_max;
-	u32 desc_max;
 	enum door_unref_state unref_state;
 	unsigned int transient;		/* file references of door_fget() */
 	int open_refs;			/* files open on an attached name */
-	bool unref_dropped;		/* a descriptor went since queued */
 	struct list_head unref_node;	/* in door_pool(door)->unref */
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
 };
