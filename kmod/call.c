@@ -65,6 +65,16 @@ efault:
 }
 
 /*
+ * Bytes the results and their descriptors take in the caller's buffer;
+ * the descriptors start at *@doff.
+ */
+static size_t door_results_len(size_t size, unsigned int ndesc, size_t *doff)
+{
+	*doff = ndesc ? roundup(size, sizeof(struct door_udesc)) : size;
+	return *doff + ndesc * sizeof(struct door_udesc);
+}
+
+/*
  * Finish a call served by @t with @error (or EINTR if its caller gave up).
  * Called with ctx->lock held; releases it.  The call record belongs to
  * the caller again as soon as its state is DONE.
@@ -216,6 +226,7 @@ static void door_call_release_server(struct door_ctx *ctx,
 /*
  * Copy the results to rbuf, or to a new mapping when they do not fit,
  * install the descriptors after them, and tell the caller where they are.
+ * Large results that fit rbuf were placed there by the server already.
  */
 static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 			     struct door_call_args *args,
@@ -224,15 +235,16 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 	bool large = call->state == DOOR_CALL_REPLIED;
 	unsigned int ndesc = call->rfiles.n;
 	size_t size = call->res_size;
-	size_t doff = ndesc ? roundup(size, sizeof(struct door_udesc)) : size;
-	size_t total = doff + ndesc * sizeof(struct door_udesc);
+	size_t doff, total = door_results_len(size, ndesc, &doff);
 	unsigned long dst = args->rbuf;
 	struct door_udesc *fds = NULL;
 	bool mapped = false;
 	long left = 0;
 	int ret = 0;
 
-	if (total > args->rsize) {
+	if (call->placed) {
+		/* in rbuf: the server copied them there */
+	} else if (total > args->rsize) {
 		dst = door_map_anon(total);
 		if (dst)
 			mapped = true;
@@ -242,7 +254,7 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 	if (!ret && large)
 		left = door_copy_from_mm((void __user *)dst, call->res_mm,
 					 call->res_addr, size);
-	else if (!ret)
+	else if (!ret && !call->placed)
 		left = copy_to_user((void __user *)dst, call->inl, size);
 	if (left)
 		ret = left < 0 ? left : -EFAULT;
@@ -337,6 +349,9 @@ long door_call(struct door_call_args __user *uarg)
 	call.mm = current->mm;
 	call.data_ptr = args.data_ptr;
 	call.data_size = args.data_size;
+	call.rbuf = args.rbuf;
+	call.rsize = args.rsize;
+	call.placed = false;
 	call.abandoned = false;
 	call.noresults = args.flags & DOOR_CALL_NO_RESULTS;
 	call.error = 0;
@@ -370,7 +385,12 @@ out:
 
 /* Server side. */
 
-/* Hand the results of the call @t serves, if any, to its caller. */
+/*
+ * Hand the results of the call @t serves, if any, to its caller: small
+ * ones through the call record, large ones that fit the caller's rbuf
+ * straight into it (its pages pinned), larger ones by the caller itself
+ * from our memory while we wait.
+ */
 static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 			struct door_return_args *args)
 {
@@ -378,7 +398,9 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	size_t size = args->data_size;
 	struct task_struct *caller;
 	struct door_call *call;
-	int ret = 0;
+	bool placed = false;
+	int ret = 0, error = 0;
+	size_t doff;
 
 	if (t->unref)
 		door_unref_done(ctx, t);
@@ -407,9 +429,15 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 
 	ret = door_files_get(&call->rfiles, args->desc_ptr, args->desc_num);
 	door_files_close_released(&call->rfiles, ret);
-	if (!ret && size <= DOOR_INLINE_MAX &&
-	    copy_from_user(call->inl, data, size))
-		ret = -EFAULT;
+	if (!ret && size <= DOOR_INLINE_MAX) {
+		if (copy_from_user(call->inl, data, size))
+			ret = -EFAULT;
+	} else if (!ret && door_results_len(size, call->rfiles.n, &doff) <=
+		   call->rsize) {
+		/* a bad pointer on either side fails the call (EFAULT) */
+		error = door_copy_to_mm(call->mm, call->rbuf, data, size);
+		placed = true;
+	}
 
 	spin_lock(&ctx->lock);
 	if (ret && !call->abandoned) {
@@ -419,8 +447,9 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 		return ret;
 	}
 	call->res_size = size;
-	if (size <= DOOR_INLINE_MAX || call->abandoned) {
-		door_call_finish(ctx, t, call, 0);
+	if (size <= DOOR_INLINE_MAX || placed || call->abandoned) {
+		call->placed = placed;
+		door_call_finish(ctx, t, call, error);
 		return 0;
 	}
 

@@ -2,6 +2,7 @@
 /*
  * Solaris doors for Linux: door objects and their files.
  */
+#include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -132,8 +133,20 @@ static void door_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "door-active:\t%u\n", active);
 }
 
+/*
+ * Door files are made only by door_file_alloc(), which opens them with
+ * FMODE_NONOTIFY (no fsnotify events for them either).  An open of the
+ * door inode from user space, through /proc/PID/fd, cannot ask for it and
+ * fails: such a file would have no door.
+ */
+static int door_open(struct inode *inode, struct file *file)
+{
+	return file->f_mode & FMODE_NONOTIFY ? 0 : -ENXIO;
+}
+
 const struct file_operations door_fops = {
 	.owner		= THIS_MODULE,
+	.open		= door_open,
 	.flush		= door_flush,
 	.release	= door_release,
 	.show_fdinfo	= door_show_fdinfo,
@@ -152,13 +165,13 @@ bool door_ctx_owned(struct door_ctx *ctx)
 }
 
 /*
- * Door files live on a pseudo file system of their own, all sharing one
- * inode of type DOOR_S_IFDOOR, so that fstat() tells a door as on illumos.
+ * Door files live on a pseudo file system of their own, all opened on one
+ * dentry of one inode of type DOOR_S_IFDOOR, so that fstat() tells a door
+ * as on illumos; a door costs its file, not a dentry too.
  */
 #define DOORFS_MAGIC	0x444f4f52	/* "DOOR" */
 
-static struct vfsmount *door_mnt;
-static struct inode *door_inode;
+static struct path door_path;
 
 static char *door_dname(struct dentry *dentry, char *buffer, int buflen)
 {
@@ -193,38 +206,49 @@ static struct file_system_type door_fs_type = {
 
 int __init door_fs_init(void)
 {
-	door_mnt = kern_mount(&door_fs_type);
-	if (IS_ERR(door_mnt))
-		return PTR_ERR(door_mnt);
-	door_inode = alloc_anon_inode(door_mnt->mnt_sb);
-	if (IS_ERR(door_inode)) {
-		kern_unmount(door_mnt);
-		return PTR_ERR(door_inode);
+	struct vfsmount *mnt;
+	struct inode *inode;
+	struct dentry *dentry;
+
+	mnt = kern_mount(&door_fs_type);
+	if (IS_ERR(mnt))
+		return PTR_ERR(mnt);
+	inode = alloc_anon_inode(mnt->mnt_sb);
+	if (IS_ERR(inode)) {
+		kern_unmount(mnt);
+		return PTR_ERR(inode);
 	}
-	door_inode->i_mode = DOOR_S_IFDOOR | 0600;
+	inode->i_mode = DOOR_S_IFDOOR | 0600;
+	inode->i_fop = &door_fops;
+	dentry = d_alloc_anon(mnt->mnt_sb);
+	if (!dentry) {
+		iput(inode);
+		kern_unmount(mnt);
+		return -ENOMEM;
+	}
+	d_instantiate(dentry, inode);
+	door_path.mnt = mnt;
+	door_path.dentry = dentry;
 	return 0;
 }
 
 void door_fs_exit(void)
 {
-	iput(door_inode);
-	kern_unmount(door_mnt);
+	dput(door_path.dentry);
+	kern_unmount(door_path.mnt);
 }
 
 static struct file *door_file_alloc(struct door *door)
 {
 	struct file *file;
 
-	/* the file holds the module, as fops_get() would; fput() drops it */
-	__module_get(THIS_MODULE);
-	ihold(door_inode);
-	file = alloc_file_pseudo(door_inode, door_mnt, "[door]", O_RDWR,
-				 &door_fops);
-	if (IS_ERR(file)) {
-		iput(door_inode);
-		module_put(THIS_MODULE);
+	/* fops_get() in the open takes the module for the file */
+	file = dentry_open(&door_path, O_RDWR | __FMODE_NONOTIFY,
+			   current_cred());
+	if (IS_ERR(file))
 		return file;
-	}
+	/* as alloc_file_pseudo() made them: no seek, pread, pwrite */
+	file->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE);
 	file->private_data = door;
 	return file;
 }
@@ -244,6 +268,7 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 	if (!door_ctx_owned(ctx))
 		return -EPERM;
 
+	BUILD_BUG_ON(sizeof(*door) > 192);	/* kmalloc-192: issue 4 */
 	if (!door_user_charge(ctx->user, DOOR_LIMIT_DOORS))
 		return -ENOMEM;
 	door = kzalloc(sizeof(*door), GFP_KERNEL_ACCOUNT);

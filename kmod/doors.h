@@ -6,7 +6,8 @@
  *   door_ctx     one per open of /dev/doors; libdoor opens one per process.
  *                It owns the process's server pool: the parked server
  *                threads, the door_thread records, the doors it created.
- *   door         a door, referenced by door files ("[door]" anon inodes).
+ *   door         a door, referenced by door files (all opened on one dentry
+ *                and inode of the module's pseudo file system).
  *   door_thread  a server thread of a context: where it parks, the call it
  *                is serving, the argument mapping made for that call.
  *   door_call    one invocation, on the calling thread's kernel stack.
@@ -91,25 +92,26 @@ struct door_ctx {
 	DECLARE_HASHTABLE(threads, 4);	/* door_thread.hnode, by pid */
 };
 
+/* 192 bytes (kmalloc-192): keep the holes out when adding fields. */
 struct door {
 	struct kref ref;
+	u32 attributes;
 	struct door_ctx *ctx;
 	struct list_head node;		/* in ctx->doors */
 	struct file *file;		/* its file, until released */
 	u64 proc;
 	u64 cookie;
 	u64 id;
-	u32 attributes;
 	bool revoked;
+	bool unref_dropped;		/* a descriptor went since queued */
 	unsigned int active;		/* calls dispatched, not finished */
 	unsigned int nbound;		/* threads bound to it */
+	u32 desc_max;
 	u64 data_min;
 	u64 data_max;
-	u32 desc_max;
 	enum door_unref_state unref_state;
 	unsigned int transient;		/* file references of door_fget() */
 	int open_refs;			/* files open on an attached name */
-	bool unref_dropped;		/* a descriptor went since queued */
 	struct list_head unref_node;	/* in door_pool(door)->unref */
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
 };
@@ -136,7 +138,7 @@ struct door_thread {
 
 enum door_call_state {
 	DOOR_CALL_ACTIVE,		/* a server thread has it */
-	DOOR_CALL_REPLIED,		/* large results wait in the server */
+	DOOR_CALL_REPLIED,		/* results not fitting rbuf wait */
 	DOOR_CALL_DONE,			/* error and inline results are final */
 };
 
@@ -151,9 +153,12 @@ struct door_call {
 	bool busy;
 	bool abandoned;
 	bool noresults;			/* door_call(d, NULL) */
+	bool placed;			/* results are in rbuf already */
 	int error;
 	u64 data_ptr;			/* arguments, in the caller */
 	u64 data_size;
+	u64 rbuf;			/* the caller's results buffer */
+	u64 rsize;
 	u64 res_addr;			/* large results, in the server */
 	u64 res_size;
 	struct mm_struct *res_mm;
@@ -228,6 +233,8 @@ void door_user_uncharge(struct door_user *u, enum door_limit limit);
 /* copy.c */
 long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 		       unsigned long src, size_t len);
+int door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
+		    const void __user *src, size_t len);
 unsigned long door_map_anon(size_t len);
 
 /* attach.c */

@@ -568,6 +568,58 @@ TEST(call_bad_large_results_efault)
 	EXPECT_EQ(0, echo_ok(ctx, ca.fd));
 }
 
+/*
+ * The same when the results fit rbuf, where the server copies them
+ * straight into the caller's buffer.
+ */
+TEST(call_bad_large_results_in_rbuf_efault)
+{
+	struct door_call_args ca = { 0 };
+	size_t len = 1 << 20;
+	char *rbuf = malloc(len);
+	pthread_t thread;
+	int ctx = ctx_open();
+
+	ASSERT_NE(NULL, rbuf);
+	ASSERT_LE(0, ctx);
+	ca.fd = create_door(ctx);
+	ASSERT_LE(0, ca.fd);
+	ca.rbuf = (uintptr_t)rbuf;
+	ca.rsize = len;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, bad_large_results_server,
+				    (void *)(intptr_t)ctx));
+	EXPECT_EQ(-1, ioctl(ctx, DOOR_IOC_CALL, &ca));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, echo_ok(ctx, ca.fd));
+}
+
+/* Large results that fit a read-only rbuf: EFAULT, the server goes on. */
+TEST(call_readonly_rbuf_large_results_efault)
+{
+	struct door_call_args ca = { 0 };
+	size_t len = 8192;
+	char *data = malloc(len), *rbuf;
+	pthread_t thread;
+	int ctx = ctx_open();
+
+	ASSERT_NE(NULL, data);
+	memset(data, 'r', len);
+	ASSERT_LE(0, ctx);
+	ca.fd = create_door(ctx);
+	ASSERT_LE(0, ca.fd);
+	rbuf = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rbuf);
+	ca.data_ptr = (uintptr_t)data;
+	ca.data_size = len;
+	ca.rbuf = (uintptr_t)rbuf;
+	ca.rsize = len;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, bad_large_results_server,
+				    (void *)(intptr_t)ctx));
+	EXPECT_EQ(-1, ioctl(ctx, DOOR_IOC_CALL, &ca));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, echo_ok(ctx, ca.fd));
+}
+
 /* A server thread that aborts every call it gets. */
 static void *aborting_server(void *arg)
 {

@@ -541,12 +541,12 @@ static int doors_in_memcg(void *arg)
 			return 2;
 	after = memory_current();
 	/*
-	 * A door's file and dentry are 448 bytes (filp and dentry caches
-	 * are accounted); the door record adds at least 128.  512 a door
-	 * tells whether the record is charged even if up to a per-CPU
-	 * charge batch (64 pages) was charged before "before".
+	 * A door's file is 280 bytes (the filp and LSM caches are
+	 * accounted); the door record adds 192.  384 a door tells whether
+	 * the record is charged even if up to a per-CPU charge batch (64
+	 * pages) was charged before "before".
 	 */
-	return before > 0 && after - before >= MEMCG_DOORS * 512L ? 0 : 3;
+	return before > 0 && after - before >= MEMCG_DOORS * 384L ? 0 : 3;
 }
 
 FIXTURE(memcg) {

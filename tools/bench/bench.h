@@ -61,6 +61,8 @@ extern const struct mechanism pipe_mechanism;
 extern const struct mechanism unix_mechanism;
 extern const struct mechanism seqpacket_mechanism;
 extern const struct mechanism binder_mechanism;
+extern const struct mechanism doorraw_mechanism;
+extern const struct mechanism handoff_mechanism;
 extern const struct mechanism kcopy_mechanism;
 
 #define MAX_MECHANISMS	16

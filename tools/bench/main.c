@@ -27,6 +27,8 @@ const struct mechanism *const mechanisms[] = {
 	&unix_mechanism,
 	&seqpacket_mechanism,
 	&binder_mechanism,
+	&doorraw_mechanism,
+	&handoff_mechanism,
 	&kcopy_mechanism,
 };
 const size_t nr_mechanisms = sizeof(mechanisms) / sizeof(mechanisms[0]);

@@ -238,7 +238,7 @@ function mem_tables(    i, w, n, vfs) {
 	if (("door", "count") in mem) {
 		n = mem["door", "count"]
 		vfs = mem["door", "slab_objects_per_item"] - module["door"]
-		printf("%d doors cost %.1f MiB of slab objects: %.1f MiB of door records (%s bytes each), and %.1f MiB (%s bytes a door) of the file, dentry and security blob that every open file has (a module gets a door's file from alloc_file_pseudo(), which makes both).\n\n",
+		printf("%d doors cost %.1f MiB of slab objects: %.1f MiB of door records (%s bytes each), and %.1f MiB (%s bytes a door) of the file and security blob that every open file has (door files are opened with dentry_open() on one dentry and inode shared by all doors: no dentry or inode per door).\n\n",
 		       n, mem["door", "slab_objects_per_item"] * n / 1048576,
 		       module["door"] * n / 1048576, bytes(module["door"]),
 		       vfs * n / 1048576, bytes(vfs))
@@ -323,7 +323,7 @@ function targets(    k0, k4, c, c1, c2, v) {
 	}
 	if (("door", "slab_objects_per_item") in mem) {
 		v = mem["door", "slab_objects_per_item"]
-		printf("| kernel memory per door ≤ 512 bytes (slab objects) | %.0f bytes (door record %.0f, file and dentry %.0f) | %s |\n",
+		printf("| kernel memory per door ≤ 512 bytes (slab objects) | %.0f bytes (door record %.0f, file and its security blob %.0f) | %s |\n",
 		       v, module["door"], v - module["door"], verdict(v <= 512))
 	} else {
 		print "| kernel memory per door ≤ 512 bytes | not measured | |"

@@ -126,6 +126,15 @@ call to the next, the whole reply up to 4 KiB.
   manager, the client transacts to handle 0 (\`BC_TRANSACTION\` …
   \`BR_REPLY\`, the previous reply's \`BC_FREE_BUFFER\` in the same ioctl),
   the server replies from the transaction's own buffer.
+- **doorraw**: the same door call spoken as raw ioctls, one server
+  thread looping on \`DOOR_IOC_RETURN\` (no libdoor): against door_call,
+  what libdoor adds in user space.
+- **handoff**, a reference: the bare hand-off of a module of its own
+  (tools/bench/handoff/doors_handoff.c): an ioctl that wakes the peer
+  parked in its ioctl and sleeps, one spinlock, \`wake_up_process()\`
+  and \`schedule()\` a side, no payload.  The floor of any synchronous
+  call a module makes through \`ioctl()\`; against doorraw, what the
+  doors module adds.
 - **kcopy**, a reference, not a round trip: one \`pread()\` of the
   payload from a memfd, i.e. one kernel copy.  What 1 MiB adds to a
   mechanism's null round trip, divided by what it adds here, is the number
