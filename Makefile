@@ -2,10 +2,11 @@
 #
 # Solaris doors on Linux.
 #
-#   make [all]      module, libdoor, selftests, examples, seed programs, bench
+#   make [all]      module, libdoor, selftests, examples, seed programs, bench,
+#                   fuzz (doorfuzz and doorstorm)
 #   make module     kmod/doors.ko, against KDIR (default: the newest Debian
 #                   6.1 kernel whose image and headers are both installed)
-#   make lib | tests | examples | seed | bench
+#   make lib | tests | examples | seed | bench | fuzz
 #   make setup      install what is needed from Debian (tools/setup.sh)
 #   make demo       setup, build, boot the VM, run door servers and clients
 #   make check      setup, build, boot the VM, run every selftest
@@ -39,10 +40,10 @@ CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
 CHECKPATCH_FILES := $(addprefix $(BUILD)/checkpatch/,checkpatch.pl \
 		      spelling.txt const_structs.checkpatch)
 
-.PHONY: all module lib ksft tests examples seed bench setup demo check \
+.PHONY: all module lib ksft tests examples seed bench fuzz setup demo check \
 	checkpatch sparse clean kdir
 
-all: module lib tests examples seed bench
+all: module lib tests examples seed bench fuzz
 
 kdir:
 	$(if $(KDIR),,$(error no 6.1 kernel image with its headers: run make setup, or set KDIR))
@@ -61,6 +62,9 @@ tests: lib ksft
 
 bench: lib
 	$(Q)$(MAKE) -C tools/bench $(SUB)
+
+fuzz: lib
+	$(Q)$(MAKE) -C tools/fuzz $(SUB)
 
 # The kselftest harness comes from Debian's kernel source, never the tree.
 ksft: $(KSFT)
