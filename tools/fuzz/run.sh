@@ -64,8 +64,7 @@ done
 [ -n "$seed" ] || seed=$(date +%s)
 
 if [ -n "$make_it" ]; then
-	make -C "$top" -s BUILD="$build" module lib
-	make -C "$top/tools/fuzz" -s O="$build" TOP="$top"
+	make -C "$top" -s BUILD="$build" module lib fuzz
 fi
 
 # The guest's script: each program's status, then theirs combined.
