@@ -225,6 +225,20 @@ static int abandon_child(void)
 		if (ioctl(abandon_ctx, DOOR_IOC_CALL, &a))
 			intr++;
 	}
+	/*
+	 * A call answered: the server thread is done with the ones before
+	 * (there is one).
+	 */
+	for (;;) {
+		struct door_call_args a = { .fd = d };
+
+		if (!ioctl(abandon_ctx, DOOR_IOC_CALL, &a))
+			break;
+		if (errno != EINTR && errno != EAGAIN) {
+			perror("doorrepro: abandon-fds: last call");
+			return 2;
+		}
+	}
 	n1 = fd_count();
 	if (n1 == n0) {
 		printf("ok abandon-fds (%d calls, %d interrupted)\n",
@@ -301,6 +315,85 @@ static int attach_eexist(void)
 	return 0;
 }
 
+/*
+ * results-efault: a call whose door_call_args the caller can read but
+ * not write (a read-only page) gets results with a descriptor.  The
+ * kernel installs the descriptor, then cannot write where it is and
+ * fails the call with EFAULT: the descriptor stays in the caller's table
+ * with nobody knowing its number.
+ */
+static int efault_ctx;
+
+static void *efault_server(void *arg)
+{
+	static char buf[4096];
+	struct door_return_args a = { 0 };
+	struct door_udesc d = {
+		.d_attributes = DOOR_DESCRIPTOR,
+		.d_descriptor = (int)(long)arg,
+	};
+
+	for (;;) {
+		a.buf = (unsigned long)buf;
+		a.buf_size = sizeof(buf);
+		if (ioctl(efault_ctx, DOOR_IOC_RETURN, &a)) {
+			memset(&a, 0, sizeof(a));
+			continue;
+		}
+		memset(&a, 0, offsetof(struct door_return_args, inv));
+		a.desc_ptr = (unsigned long)&d;
+		a.desc_num = 1;
+	}
+	return NULL;
+}
+
+static int results_efault_child(void)
+{
+	static char rbuf[4096];
+	struct door_call_args *ro;
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC), n0, n1, ret;
+	pthread_t th;
+
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED || null < 0)
+		return 2;
+	efault_ctx = ctx_new();
+	ro->fd = door_new(efault_ctx, 0);
+	ro->rbuf = (unsigned long)rbuf;
+	ro->rsize = sizeof(rbuf);
+	if (mprotect(ro, 4096, PROT_READ))
+		return 2;
+	pthread_create(&th, NULL, efault_server, (void *)(long)null);
+	n0 = fd_count();
+	ret = ioctl(efault_ctx, DOOR_IOC_CALL, ro) ? errno : 0;
+	n1 = fd_count();
+	if (ret != EFAULT) {
+		printf("doorrepro: results-efault: DOOR_IOC_CALL: %s, expected EFAULT\n",
+		       strerror(ret));
+		return 2;
+	}
+	if (n1 == n0) {
+		printf("ok results-efault\n");
+		return 0;
+	}
+	printf("BUG results-efault: the call failed with EFAULT and left %d descriptors more in the caller\n",
+	       n1 - n0);
+	return 1;
+}
+
+static int results_efault(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(results_efault_child());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 2;
+	return WEXITSTATUS(status);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -308,6 +401,7 @@ static const struct {
 	{ "unref-plain", unref_plain },
 	{ "abandon-fds", abandon_fds },
 	{ "attach-eexist", attach_eexist },
+	{ "results-efault", results_efault },
 };
 
 int main(int argc, char **argv)
