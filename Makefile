@@ -9,7 +9,8 @@
 #   make lib | tests | examples | seed | bench | fuzz
 #   make setup      install what is needed from Debian (tools/setup.sh)
 #   make demo       setup, build, boot the VM, run door servers and clients
-#   make check      setup, build, boot the VM, run every selftest
+#   make check      setup, build, boot the VM, run every selftest, then a
+#                   short fuzz run and short kill storms
 #   make checkpatch | sparse
 #   make clean
 #
@@ -93,9 +94,12 @@ demo: setup
 	$(Q)$(MAKE) $(if $(Q),-s) all
 	$(Q)tools/vm/run $(VMFLAGS) --build $(BUILD) -- /opt/doors/demo
 
+# The suite, then doorrepro, a short doorfuzz run and short storms
+# (tools/vm/run-tests): about 6 + 3 minutes on a quiet machine.
 check: setup
 	$(Q)$(MAKE) $(if $(Q),-s) all
-	$(Q)tools/vm/run $(VMFLAGS) --build $(BUILD) -- /opt/doors/run-tests $(CHECK_ARGS)
+	$(Q)tools/vm/run --timeout 2400 $(VMFLAGS) --build $(BUILD) -- \
+		/opt/doors/run-tests $(CHECK_ARGS)
 
 checkpatch: $(CHECKPATCH_FILES)
 	$(Q)perl $(CHECKPATCH) --no-tree $(if $(Q),--quiet) -f \

@@ -5,6 +5,7 @@
  * Documentation/reliability.md, "Bugs found".
  *
  *   doorrepro [CASE...]	every case, or those named
+ *   doorrepro --list	the cases' names
  */
 #include <dirent.h>
 #include <errno.h>
@@ -409,12 +410,17 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int j, bad = 0, ran = 0, ret;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* children _exit() */
+	if (argc == 2 && !strcmp(argv[1], "--list")) {
+		for (i = 0; i < ARRAY_SIZE(cases); i++)
+			printf("%s\n", cases[i].name);
+		return 0;
+	}
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		for (j = 1; j < argc && strcmp(argv[j], cases[i].name); j++)
 			;
 		if (argc > 1 && j == argc)
 			continue;
-		fflush(stdout);
 		ret = cases[i].run();
 		if (ret > 1)
 			printf("doorrepro: %s could not run\n", cases[i].name);
