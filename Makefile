@@ -11,12 +11,16 @@
 #   make demo       setup, build, boot the VM, run door servers and clients
 #   make check      setup, build, boot the VM, run every selftest, then a
 #                   short fuzz run and short kill storms
+#   make check-debug  the same, longer (10^6 fuzz operations, 10,000
+#                   iterations per storm) and with fault injection, on
+#                   the debug kernel (tools/kernel/check-debug.sh; hours)
 #   make checkpatch | sparse
 #   make clean
 #
 # Variables: KDIR, SEED_DIR (default ../shared/seed), BUILD (default build),
 # VMFLAGS (options of tools/vm/run, e.g. VMFLAGS='--smp 1'), CHECK_ARGS (of
-# tools/vm/run-tests, e.g. CHECK_ARGS='-v call_test'), V=1 (verbose).
+# tools/vm/run-tests, e.g. CHECK_ARGS='-v call_test'), CHECK_DEBUG_ARGS (of
+# tools/kernel/check-debug.sh, e.g. CHECK_DEBUG_ARGS=--quick), V=1 (verbose).
 
 SEED_DIR ?= $(abspath ../shared/seed)
 BUILD ?= $(CURDIR)/build
@@ -42,6 +46,7 @@ CHECKPATCH_FILES := $(addprefix $(BUILD)/checkpatch/,checkpatch.pl \
 		      spelling.txt const_structs.checkpatch)
 
 .PHONY: all module lib ksft tests examples seed bench fuzz setup demo check \
+	check-debug \
 	checkpatch sparse clean kdir
 
 all: module lib tests examples seed bench fuzz
@@ -100,6 +105,11 @@ check: setup
 	$(Q)$(MAKE) $(if $(Q),-s) all
 	$(Q)tools/vm/run --timeout 2400 $(VMFLAGS) --build $(BUILD) -- \
 		/opt/doors/run-tests $(CHECK_ARGS)
+
+# The debug kernel's module is built by the script, in $(BUILD), not kmod/.
+check-debug: setup
+	$(Q)$(MAKE) $(if $(Q),-s) lib tests examples seed bench fuzz
+	$(Q)BUILD=$(BUILD) tools/kernel/check-debug.sh $(CHECK_DEBUG_ARGS)
 
 checkpatch: $(CHECKPATCH_FILES)
 	$(Q)perl $(CHECKPATCH) --no-tree $(if $(Q),--quiet) -f \

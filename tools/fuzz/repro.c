@@ -265,13 +265,13 @@ static int abandon_fds(void)
 
 /*
  * attach-eexist: two threads attach a door each to the same file and
- * detach it, 20,000 times.  fattach may fail with EBUSY (the other's is
+ * detach it, 5,000 times.  fattach may fail with EBUSY (the other's is
  * attached), nothing else; it fails with EEXIST when it comes between
  * the other's fdetach dropping its attachment and removing its fsnotify
  * mark.
  */
 #define EEXIST_PATH	"/tmp/doorrepro-attach"
-#define EEXIST_LOOPS	20000
+#define EEXIST_LOOPS	5000
 
 static int eexist_ctx;
 static _Atomic int eexist_seen, eexist_other;
