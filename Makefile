@@ -2,19 +2,25 @@
 #
 # Solaris doors on Linux.
 #
-#   make [all]      module, libdoor, selftests, examples, seed programs, bench
+#   make [all]      module, libdoor, selftests, examples, seed programs, bench,
+#                   fuzz (doorfuzz and doorstorm)
 #   make module     kmod/doors.ko, against KDIR (default: the newest Debian
 #                   6.1 kernel whose image and headers are both installed)
-#   make lib | tests | examples | seed | bench
+#   make lib | tests | examples | seed | bench | fuzz
 #   make setup      install what is needed from Debian (tools/setup.sh)
 #   make demo       setup, build, boot the VM, run door servers and clients
-#   make check      setup, build, boot the VM, run every selftest
+#   make check      setup, build, boot the VM, run every selftest, then a
+#                   short fuzz run and short kill storms
+#   make check-debug  the same, longer (10^6 fuzz operations, 10,000
+#                   iterations per storm) and with fault injection, on
+#                   the debug kernel (tools/kernel/check-debug.sh; hours)
 #   make checkpatch | sparse
 #   make clean
 #
 # Variables: KDIR, SEED_DIR (default ../shared/seed), BUILD (default build),
 # VMFLAGS (options of tools/vm/run, e.g. VMFLAGS='--smp 1'), CHECK_ARGS (of
-# tools/vm/run-tests, e.g. CHECK_ARGS='-v call_test'), V=1 (verbose).
+# tools/vm/run-tests, e.g. CHECK_ARGS='-v call_test'), CHECK_DEBUG_ARGS (of
+# tools/kernel/check-debug.sh, e.g. CHECK_DEBUG_ARGS=--quick), V=1 (verbose).
 
 SEED_DIR ?= $(abspath ../shared/seed)
 BUILD ?= $(CURDIR)/build
@@ -39,10 +45,11 @@ CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
 CHECKPATCH_FILES := $(addprefix $(BUILD)/checkpatch/,checkpatch.pl \
 		      spelling.txt const_structs.checkpatch)
 
-.PHONY: all module lib ksft tests examples seed bench setup demo check \
+.PHONY: all module lib ksft tests examples seed bench fuzz setup demo check \
+	check-debug \
 	checkpatch sparse clean kdir
 
-all: module lib tests examples seed bench
+all: module lib tests examples seed bench fuzz
 
 kdir:
 	$(if $(KDIR),,$(error no 6.1 kernel image with its headers: run make setup, or set KDIR))
@@ -61,6 +68,9 @@ tests: lib ksft
 
 bench: lib
 	$(Q)$(MAKE) -C tools/bench $(SUB)
+
+fuzz: lib
+	$(Q)$(MAKE) -C tools/fuzz $(SUB)
 
 # The kselftest harness comes from Debian's kernel source, never the tree.
 ksft: $(KSFT)
@@ -89,9 +99,17 @@ demo: setup
 	$(Q)$(MAKE) $(if $(Q),-s) all
 	$(Q)tools/vm/run $(VMFLAGS) --build $(BUILD) -- /opt/doors/demo
 
+# The suite, then doorrepro, a short doorfuzz run and short storms
+# (tools/vm/run-tests): about 6 + 3 minutes on a quiet machine.
 check: setup
 	$(Q)$(MAKE) $(if $(Q),-s) all
-	$(Q)tools/vm/run $(VMFLAGS) --build $(BUILD) -- /opt/doors/run-tests $(CHECK_ARGS)
+	$(Q)tools/vm/run --timeout 2400 $(VMFLAGS) --build $(BUILD) -- \
+		/opt/doors/run-tests $(CHECK_ARGS)
+
+# The debug kernel's module is built by the script, in $(BUILD), not kmod/.
+check-debug: setup
+	$(Q)$(MAKE) $(if $(Q),-s) lib tests examples seed bench fuzz
+	$(Q)BUILD=$(BUILD) tools/kernel/check-debug.sh $(CHECK_DEBUG_ARGS)
 
 checkpatch: $(CHECKPATCH_FILES)
 	$(Q)perl $(CHECKPATCH) --no-tree $(if $(Q),--quiet) -f \

@@ -286,7 +286,14 @@ int call_door(struct thread *t, int fd, bool lib)
 			 (unsigned long long)a.rbuf,
 			 (unsigned long long)a.rsize, a.flags, a.pad);
 		trace(t, "%s", t->what);
-		ret = ioctl(ctx, DOOR_IOC_CALL, uptr);
+		/*
+		 * Not armed with DOOR_RELEASE descriptors: whether ENOMEM
+		 * closed them depends on where it came from (see
+		 * Documentation/reliability.md, bugs).
+		 */
+		t->nofail = ndup > 0;
+		ret = fz_ioctl(t, ctx, DOOR_IOC_CALL, uptr);
+		t->nofail = false;
 		e = ret ? errno : 0;
 		if (!place_exp(pl, &exp)) {
 			if (a.flags & ~DOOR_CALL_NO_RESULTS || a.pad)
@@ -306,7 +313,7 @@ int call_door(struct thread *t, int fd, bool lib)
 			if (!place_writable(pl))
 				exp &= ~EM(0);
 		}
-		exp = on_ctx(cc, exp);
+		exp = fz_exp(t, on_ctx(cc, exp));
 		if (!ret)
 			unplace(t, pl, uptr, &out, sizeof(out));
 	}

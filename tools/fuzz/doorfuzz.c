@@ -47,6 +47,78 @@ const char *const op_names[NOP] = {
 	"close", "dup", "fork", "kill", "pass", "thread",
 };
 
+/*
+ * Fault injection (--fail-nth PCT).  Before PCT% of its raw ioctls a
+ * thread writes a small N to its /proc/thread-self/fail-nth: the Nth
+ * fault point the ioctl passes (a slab or page allocation, a copy from
+ * or to user space) fails.  Reading it back after the ioctl tells
+ * whether one did (0), and the ioctl's outcome is then checked against
+ * its errnos plus ENOMEM and EFAULT (fz_exp()): whatever failed must end
+ * in a clean errno, never in corrupt results, a leak or a crash.
+ * Reading and writing the file copy to and from user space, which counts
+ * down what is left: a read that fails means 1 was left, not 0.
+ */
+void fail_nth_open(struct thread *t)
+{
+	t->failfd = -1;
+	t->injected = false;
+	if (!cfg.fail_pct)
+		return;
+	t->failfd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (t->failfd < 0)
+		say("/proc/thread-self/fail-nth: %s", strerror(errno));
+}
+
+void fail_nth_close(struct thread *t)
+{
+	if (t->failfd >= 0)
+		close(t->failfd);
+	t->failfd = -1;
+}
+
+long fz_ioctl(struct thread *t, int fd, unsigned long cmd, void *arg)
+{
+	char buf[16];
+	unsigned int n;
+	ssize_t len;
+	long ret;
+	int e;
+
+	t->injected = false;
+	if (t->failfd < 0 || t->nofail || !rng_pct(&t->rng, cfg.fail_pct))
+		return ioctl(fd, cmd, arg);
+	n = 1 + rng_below(&t->rng, rng_pct(&t->rng, 70) ? 4 : 24);
+	len = snprintf(buf, sizeof(buf), "%u", n);
+	if (pwrite(t->failfd, buf, len, 0) != len) {
+		say("arming fail-nth: %s", strerror(errno));
+		return ioctl(fd, cmd, arg);
+	}
+	ret = ioctl(fd, cmd, arg);
+	e = errno;
+	len = pread(t->failfd, buf, sizeof(buf) - 1, 0);
+	if (len > 0) {
+		buf[len] = 0;
+		t->injected = strtoul(buf, NULL, 10) == 0;
+	}
+	if (pwrite(t->failfd, "0", 1, 0) != 1 && errno != EFAULT)
+		say("disarming fail-nth: %s", strerror(errno));
+	atomic_fetch_add(&stats->armed, 1);
+	if (t->injected)
+		atomic_fetch_add(&stats->faults, 1);
+	trace(t, "fail-nth %u: %s", n, t->injected ? "injected" : "not reached");
+	errno = e;
+	return ret;
+}
+
+/* What an ioctl may answer, once a fault may have been injected in it. */
+emask_t fz_exp(struct thread *t, emask_t exp)
+{
+	if (!t->injected)
+		return exp;
+	t->injected = false;
+	return exp | EM(ENOMEM) | EM(EFAULT);
+}
+
 void trace(struct thread *t, const char *fmt, ...)
 {
 	char buf[600];
@@ -266,15 +338,20 @@ static void __attribute__((noreturn)) usage(int status)
 		"usage: doorfuzz [--seed N] [--ops N] [--time SECS] [--procs N]\n"
 		"                [--clients N] [--servers N] [--no-fork] [--no-lib]\n"
 		"                [--trace W.T] [--dir DIR] [--rmmod] [--verbose]\n"
+		"                [--fail-nth PCT]\n"
 		"\n"
 		"Random operations on /dev/doors by --procs worker processes (3)\n"
 		"of --clients client and --servers server threads each (3 and 3)\n"
 		"and by the processes they fork, until --ops operations are done\n"
-		"(1000000) or --time seconds have passed (1200).  --trace prints\n"
+		"(1000000) or --time seconds have passed (1200: the run fails\n"
+		"then).  --trace prints\n"
 		"every operation of thread T of worker W.  --rmmod unloads the\n"
 		"module at the end, which must succeed.  Exits 1 if anything was\n"
 		"wrong: an errno the ABI does not allow, wrong results, a crash,\n"
-		"a leaked descriptor, mapping or door file, a hang.\n");
+		"a leaked descriptor, mapping or door file, a hang.  --fail-nth\n"
+		"fails one fault point (allocation, user copy) in PCT%% of the\n"
+		"raw ioctls, through /proc/thread-self/fail-nth: the ioctl must\n"
+		"then end in one of its errnos, ENOMEM or EFAULT.\n");
 	exit(status);
 }
 
@@ -293,6 +370,7 @@ int main(int argc, char **argv)
 		{ "no-lib", no_argument, NULL, 'L' },
 		{ "rmmod", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "fail-nth", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -343,6 +421,9 @@ int main(int argc, char **argv)
 		case 'v':
 			cfg.verbose = true;
 			break;
+		case 'f':
+			cfg.fail_pct = strtoul(optarg, NULL, 0);
+			break;
 		case 'h':
 			usage(0);
 		default:
@@ -350,7 +431,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc || !cfg.procs || cfg.procs > 64 || !cfg.clients ||
-	    cfg.servers + cfg.clients > MAX_THREADS || !cfg.time)
+	    cfg.servers + cfg.clients > MAX_THREADS || !cfg.time ||
+	    cfg.fail_pct > 100)
 		usage(2);
 	if (!seeded)
 		cfg.seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
@@ -404,9 +486,20 @@ int main(int argc, char **argv)
 	}
 	if (stats->unexpected || stats->corrupt || stats->leaks)
 		bad++;
+	if (stats->ops < cfg.ops) {
+		say("TIMEOUT: %llu operations of %llu in --time %u s",
+		    (unsigned long long)stats->ops,
+		    (unsigned long long)cfg.ops, cfg.time);
+		bad++;
+	}
 
 	if (cfg.verbose)
 		print_stats();
+	if (cfg.fail_pct)
+		printf("doorfuzz: seed %llu: fail-nth: %llu ioctls armed, %llu faults injected\n",
+		       (unsigned long long)cfg.seed,
+		       (unsigned long long)stats->armed,
+		       (unsigned long long)stats->faults);
 	printf("doorfuzz: seed %llu: %llu operations (%llu calls ok, %llu checked, %llu mapped results; %llu invocations, %llu unref, %llu descriptors received), %llu forks, %llu kills, %llu child exits, %llu chosen aborts, %llu thread exits, %d attachments detached at the end; %llu unexpected errnos, %llu corruptions, %llu leaks; %.0f s: %s\n",
 	       (unsigned long long)cfg.seed,
 	       (unsigned long long)stats->ops,

@@ -64,6 +64,8 @@ struct stats {
 	_Atomic uint64_t unexpected;	/* errno outside the allowed set */
 	_Atomic uint64_t corrupt;	/* data, descriptor or routing errors */
 	_Atomic uint64_t leaks;		/* descriptors or mappings */
+	_Atomic uint64_t armed;		/* ioctls run with fail-nth set */
+	_Atomic uint64_t faults;	/* ... in which a fault was injected */
 	_Atomic uint64_t reported;
 };
 extern struct stats *stats;
@@ -73,6 +75,7 @@ struct config {
 	uint64_t ops;
 	unsigned int time;
 	unsigned int procs, clients, servers;
+	unsigned int fail_pct;		/* --fail-nth */
 	int trace_w, trace_t;		/* -1: no trace */
 	bool nofork, nolib, rmmod, verbose;
 	char dir[64];			/* attach targets */
@@ -111,6 +114,9 @@ struct thread {
 	bool bound;			/* door_bind()ed on our context */
 	bool binder;			/* binds to the private anchor */
 	bool trace;
+	int failfd;			/* our /proc/thread-self/fail-nth */
+	bool injected;			/* the last fz_ioctl() failed a point */
+	bool nofail;			/* do not arm fail-nth for now */
 	char what[256];			/* the current operation, for reports */
 };
 
@@ -143,6 +149,10 @@ struct proc {
 };
 
 /* doorfuzz.c */
+long fz_ioctl(struct thread *t, int fd, unsigned long cmd, void *arg);
+void fail_nth_open(struct thread *t);
+void fail_nth_close(struct thread *t);
+emask_t fz_exp(struct thread *t, emask_t exp);
 void trace(struct thread *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void record(struct thread *t, enum op op, int err);

@@ -64,6 +64,7 @@ bool check(struct thread *t, enum op op, int ret, emask_t exp)
 	int e = ret < 0 ? errno : 0;
 	char buf[160];
 
+	exp = fz_exp(t, exp);
 	record(t, op, e);
 	trace(t, "%s = %s", t->what, ret < 0 ? errname(e) : "ok");
 	if (emask_has(exp, e))

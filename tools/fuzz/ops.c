@@ -88,7 +88,7 @@ void op_create(struct thread *t, bool lib)
 	snprintf(t->what, sizeof(t->what),
 		 "CREATE(ctx %d class %d, %s, attributes %#x, pad %u)", ctx,
 		 cc, place_name(pl), a.attributes, a.pad);
-	fd = ioctl(ctx, DOOR_IOC_CREATE, uptr);
+	fd = fz_ioctl(t, ctx, DOOR_IOC_CREATE, uptr);
 	if (!place_exp(pl, &exp)) {
 		if (bad)
 			exp = EM(EINVAL);
@@ -135,7 +135,7 @@ void op_info(struct thread *t)
 	uptr = place(t, pl, &a, sizeof(a));
 	snprintf(t->what, sizeof(t->what), "INFO(ctx %d, %s, fd %d %s, flags %u)",
 		 ctx, place_name(pl), a.fd, fdclass_name(fc), a.flags);
-	ret = ioctl(ctx, DOOR_IOC_INFO, uptr);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_INFO, uptr);
 	if (!place_exp(pl, &exp)) {
 		if (a.flags)
 			exp = EM(EINVAL);
@@ -217,7 +217,7 @@ void op_revoke(struct thread *t, bool lib)
 		snprintf(t->what, sizeof(t->what),
 			 "REVOKE(ctx %d, %s, fd %d %s kind %d, flags %u)", ctx,
 			 place_name(pl), fd, fdclass_name(fc), kind, a.flags);
-		ret = ioctl(ctx, DOOR_IOC_REVOKE, uptr);
+		ret = fz_ioctl(t, ctx, DOOR_IOC_REVOKE, uptr);
 		if (!place_exp(pl, &exp)) {
 			if (a.flags)
 				exp = EM(EINVAL);
@@ -255,7 +255,7 @@ void op_bind(struct thread *t, bool lib)
 		ctx = pick_ctx(t, &cc);
 		snprintf(t->what, sizeof(t->what), "UNBIND(ctx %d, bound %d)",
 			 ctx, t->bound);
-		ret = ioctl(ctx, DOOR_IOC_UNBIND, 0);
+		ret = fz_ioctl(t, ctx, DOOR_IOC_UNBIND, 0);
 		exp = cc == CC_FOREIGN || !t->bound ? EM(EBADF) :
 			cc == CC_OWN ? EM(0) : EM(0) | EM(EBADF);
 		if (check(t, OP_UNBIND, ret, on_ctx(cc, exp)) && !ret)
@@ -283,7 +283,7 @@ void op_bind(struct thread *t, bool lib)
 	uptr = place(t, pl, &a, sizeof(a));
 	snprintf(t->what, sizeof(t->what), "BIND(ctx %d, %s, fd %d %s, flags %u)",
 		 ctx, place_name(pl), a.fd, fdclass_name(fc), a.flags);
-	ret = ioctl(ctx, DOOR_IOC_BIND, uptr);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_BIND, uptr);
 	if (!place_exp(pl, &exp)) {
 		if (a.flags)
 			exp = EM(EINVAL);
@@ -334,7 +334,7 @@ void op_ucred(struct thread *t, bool lib)
 	uptr = place(t, pl, &a, sizeof(a));
 	snprintf(t->what, sizeof(t->what), "UCRED(ctx %d, %s) outside a call",
 		 ctx, place_name(pl));
-	ret = ioctl(ctx, DOOR_IOC_UCRED, uptr);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_UCRED, uptr);
 	if (!place_exp(pl, &exp))
 		exp = EM(EINVAL);
 	check(t, OP_UCRED, ret, on_ctx(cc, exp));
@@ -400,7 +400,7 @@ void op_param(struct thread *t, bool set, bool lib)
 		 "%sPARAM(ctx %d, %s, fd %d %s, param %u, value %llu)",
 		 set ? "SET" : "GET", ctx, place_name(pl), a.fd,
 		 fdclass_name(fc), a.param, (unsigned long long)a.value);
-	ret = ioctl(ctx, set ? DOOR_IOC_SETPARAM : DOOR_IOC_GETPARAM, uptr);
+	ret = fz_ioctl(t, ctx, set ? DOOR_IOC_SETPARAM : DOOR_IOC_GETPARAM, uptr);
 	if (!place_exp(pl, &exp)) {
 		if (fc == FC_BADFD || fc == FC_CTX || fc == FC_NONDOOR ||
 		    fc == FC_QUERY)
@@ -468,7 +468,7 @@ void op_attach(struct thread *t, bool detach, bool lib)
 		 detach ? "FDETACH" : "FATTACH", ctx, place_name(pl), a.fd,
 		 fdclass_name(fc), (unsigned long long)a.path, errname(lookup),
 		 a.flags);
-	ret = ioctl(ctx, detach ? DOOR_IOC_FDETACH : DOOR_IOC_FATTACH, uptr);
+	ret = fz_ioctl(t, ctx, detach ? DOOR_IOC_FDETACH : DOOR_IOC_FATTACH, uptr);
 	if (!place_exp(pl, &exp)) {
 		if (a.flags || (detach && a.fd != -1))
 			exp = EM(EINVAL);
@@ -526,7 +526,7 @@ void op_badcmd(struct thread *t)
 	if (fd < 0)
 		return;
 	snprintf(t->what, sizeof(t->what), "ioctl(%d, %#x)", fd, cmd);
-	ret = ioctl(fd, cmd, (unsigned long)rng_next(&t->rng));
+	ret = fz_ioctl(t, fd, cmd, (void *)(uintptr_t)rng_next(&t->rng));
 	check(t, OP_BADCMD, ret, exp);
 }
 
@@ -564,7 +564,7 @@ void op_return(struct thread *t)
 	snprintf(t->what, sizeof(t->what),
 		 "RETURN(ctx %d class %d, %s, flags %#x pad %u signal %u)",
 		 ctx, cc, place_name(pl), a.flags, a.pad, a.cancel_signal);
-	ret = ioctl(ctx, DOOR_IOC_RETURN, uptr);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_RETURN, uptr);
 	if (!place_exp(pl, &exp))
 		exp = EM(EINVAL);
 	check(t, OP_RETURN, ret, on_ctx(cc, exp));

@@ -106,10 +106,12 @@ static void *thread_main(void *arg)
 	struct proc *p = t->p;
 
 	timer_arm(t);
+	fail_nth_open(t);
 	if (t->server)
 		server_thread(t);
 	else
 		client_loop(t);
+	fail_nth_close(t);
 	timer_disarm(t);
 	if (!t->server)
 		thread_leave(t);
@@ -132,6 +134,7 @@ int thread_start(struct proc *p, int idx, bool server)
 	t->server = server;
 	t->gen++;
 	t->bound = false;
+	t->failfd = -1;		/* the thread opens its own */
 	stream = (uint64_t)p->wid << 40 | (uint64_t)p->depth << 36 |
 		(uint64_t)t->gen << 12 | idx;
 	rng_init(&t->rng, p->seed, stream);
@@ -193,6 +196,8 @@ static int proc_init(struct proc *p, int wid)
 		p->child[i].sock = -1;
 	for (i = 0; i < NANCHOR; i++)
 		p->anchor[i] = -1;
+	for (i = 0; i < MAX_THREADS; i++)
+		p->thr[i].failfd = -1;
 	p->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (p->devnull < 0 || pipe2(p->pipe, O_CLOEXEC))
 		return -1;
@@ -365,6 +370,10 @@ static void child_setup(struct proc *p, struct thread *t, int sock)
 	slot_fork_fixup(p);
 	if (arena_fork_fixup(p))
 		_exit(2);
+	/* the fail-nth files of our parent's threads: not ours */
+	for (i = 0; i < p->nthreads; i++)
+		fail_nth_close(&p->thr[i]);
+	fail_nth_open(t);
 	p->depth++;
 	p->seed = rng_next(&t->rng);
 	p->pid = getpid();

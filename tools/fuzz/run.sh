@@ -20,6 +20,7 @@ usage: ${0##*/} [OPTION...]
   --fuzz-only      do not run doorstorm
   --storm-only     do not run doorfuzz
   --kernel PATH    kernel image for the VM (e.g. the debug kernel)
+  --module PATH    doors.ko for the VM (default: kmod/doors.ko)
   --smp N, --mem SIZE
                    passed to the VM runner
   --vm PATH        the VM runner (default: tools/vm/run)
@@ -41,7 +42,7 @@ vmargs=()
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--ops | --iterations | --seed | --kernel | --smp | --mem | --vm)
+	--ops | --iterations | --seed | --kernel | --module | --smp | --mem | --vm)
 		[ $# -ge 2 ] || usage 2
 		;;
 	esac
@@ -52,7 +53,7 @@ while [ $# -gt 0 ]; do
 	--quick) ops=100000; iterations=1000 ;;
 	--fuzz-only) storm= ;;
 	--storm-only) fuzz= ;;
-	--kernel | --smp | --mem) vmargs+=("$1" "$2"); shift ;;
+	--kernel | --module | --smp | --mem) vmargs+=("$1" "$2"); shift ;;
 	--vm) vm=$2; shift ;;
 	--no-build) make_it= ;;
 	-h | --help) usage 0 ;;
@@ -64,8 +65,7 @@ done
 [ -n "$seed" ] || seed=$(date +%s)
 
 if [ -n "$make_it" ]; then
-	make -C "$top" -s BUILD="$build" module lib
-	make -C "$top/tools/fuzz" -s O="$build" TOP="$top"
+	make -C "$top" -s BUILD="$build" module lib fuzz
 fi
 
 # The guest's script: each program's status, then theirs combined.

@@ -275,11 +275,11 @@ static void do_ucred(struct thread *t, int ctx, const struct req *req)
 	u.ngroups = rng_below(&t->rng, 9);
 	uptr = place(t, pl, &u, sizeof(u));
 	snprintf(t->what, sizeof(t->what), "UCRED(%s)", place_name(pl));
-	ret = ioctl(ctx, DOOR_IOC_UCRED, uptr);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_UCRED, uptr);
 	/* EINVAL: the client gave up already */
-	exp = !place_readable(pl) ? EM(EFAULT) :
-		!place_writable(pl) ? EM(EFAULT) | EM(EINVAL) :
-		EM(0) | EM(EINVAL);
+	exp = fz_exp(t, !place_readable(pl) ? EM(EFAULT) :
+		     !place_writable(pl) ? EM(EFAULT) | EM(EINVAL) :
+		     EM(0) | EM(EINVAL));
 	record(t, OP_UCRED, ret ? errno : 0);
 	if (ret ? !emask_has(exp, errno) : !emask_has(exp, 0)) {
 		char buf[128];
@@ -304,9 +304,9 @@ static void do_query(struct thread *t, int ctx,
 	int ret;
 
 	snprintf(t->what, sizeof(t->what), "INFO(DOOR_QUERY) serving");
-	ret = ioctl(ctx, DOOR_IOC_INFO, &a);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_INFO, &a);
 	record(t, OP_INFO, ret ? errno : 0);
-	if (ret && errno != EBADF)
+	if (ret && !emask_has(fz_exp(t, EM(EBADF)), errno))
 		unexpected(t, "%s = %s, expected 0|EBADF", t->what,
 			   errname(errno));
 	else if (!ret && !t->bound && (a.id != inv->id || a.proc != inv->proc))
@@ -342,6 +342,7 @@ static void act(struct thread *t, int ctx, const struct door_invocation *inv,
 		if (t->p->depth && rng_pct(&t->rng, 50)) {
 			/* without telling the kernel: the client gives up */
 			atomic_fetch_add(&stats->thread_exits, 1);
+			fail_nth_close(t);
 			atomic_store(&t->running, 0);
 			pthread_exit(NULL);
 		}
@@ -460,9 +461,27 @@ static int do_return(struct thread *t, int ctx, struct reply *rep,
 		 (unsigned long long)a.buf, (unsigned long long)a.buf_size,
 		 a.cancel_signal, dev);
 	trace(t, "%s", t->what);
-	ret = ioctl(ctx, DOOR_IOC_RETURN, uptr);
+	/*
+	 * Not armed with descriptors in the results: a retry could pass
+	 * DOOR_RELEASE ones closed by the failed attempt.
+	 */
+	t->nofail = a.desc_num > 0;
+	ret = fz_ioctl(t, ctx, DOOR_IOC_RETURN, uptr);
+	t->nofail = false;
 	e = ret ? errno : 0;
 	record(t, OP_SERVE, e);
+	if (t->injected && ret && (e == ENOMEM || e == EFAULT)) {
+		/*
+		 * A fault: in delivering the results (we still hold the
+		 * call: try again), or in taking the next call (it failed
+		 * for its client; results given again go nowhere).
+		 */
+		t->injected = false;
+		*holds = holding;
+		errno = e;
+		return ret;
+	}
+	t->injected = false;
 
 	/* What it may say, and whether we still hold the call then. */
 	*holds = false;
@@ -554,9 +573,9 @@ static void bind_maybe(struct thread *t, int ctx)
 		return;
 	if (t->bound && rng_pct(&t->rng, 50)) {
 		snprintf(t->what, sizeof(t->what), "UNBIND (server)");
-		ret = ioctl(ctx, DOOR_IOC_UNBIND, 0);
+		ret = fz_ioctl(t, ctx, DOOR_IOC_UNBIND, 0);
 		record(t, OP_UNBIND, ret ? errno : 0);
-		if (ret)
+		if (ret && !emask_has(fz_exp(t, 0), errno))
 			unexpected(t, "%s = %s, expected 0", t->what,
 				   errname(errno));
 		else
@@ -565,9 +584,11 @@ static void bind_maybe(struct thread *t, int ctx)
 	}
 	snprintf(t->what, sizeof(t->what), "BIND(private anchor %d) (server)",
 		 a.fd);
-	ret = ioctl(ctx, DOOR_IOC_BIND, &a);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_BIND, &a);
 	record(t, OP_BIND, ret ? errno : 0);
-	if (ret) {
+	if (ret && emask_has(fz_exp(t, 0), errno)) {
+		/* a fault injected: not bound */
+	} else if (ret) {
 		char path[64], target[128] = "";
 		int e = errno;
 

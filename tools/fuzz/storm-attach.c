@@ -22,7 +22,7 @@
 
 #include "storm.h"
 
-#define RESTART_EVERY	500
+#define RESTART_EVERY	100
 
 static int attach(int ctx, unsigned long cmd, int fd, const char *path)
 {

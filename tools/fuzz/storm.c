@@ -333,12 +333,13 @@ static void __attribute__((noreturn)) usage(int status)
 	fprintf(status ? stderr : stdout,
 		"usage: doorstorm [--iterations N] [--seed N] [--timeout SECS]\n"
 		"                 [--module PATH] [--dir DIR] [--rmmod] [STORM...]\n"
+		"       doorstorm --list\n"
 		"\n"
 		"Runs each storm (all by default) for N iterations (10000), each\n"
 		"under a watchdog of SECS seconds (3600), and checks what it\n"
 		"leaves behind.  --module is doors.ko for rmmod-load\n"
 		"(/opt/doors/doors.ko).  --rmmod unloads the module at the end,\n"
-		"which must succeed.  Storms:\n");
+		"which must succeed.  --list prints the storms' names.  Storms:\n");
 	for (i = 0; i < ARRAY_SIZE(storms); i++)
 		fprintf(status ? stderr : stdout, "  %-13s %s\n",
 			storms[i]->name, storms[i]->what);
@@ -354,6 +355,7 @@ int main(int argc, char **argv)
 		{ "module", required_argument, NULL, 'm' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "rmmod", no_argument, NULL, 'r' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -388,6 +390,10 @@ int main(int argc, char **argv)
 		case 'r':
 			rmmod = true;
 			break;
+		case 'l':
+			for (i = 0; i < ARRAY_SIZE(storms); i++)
+				printf("%s\n", storms[i]->name);
+			return 0;
 		case 'h':
 			usage(0);
 		default:

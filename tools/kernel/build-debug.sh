@@ -12,10 +12,12 @@
 # With --dir, only prints DIR, built or not.
 #
 # DIR is ~/.cache/doors/debug-kernel/KEY, KEY a hash of what the kernel is
-# made from: the source tarball, Debian's config, debug.config, this script
-# and the compiler.  A change to any of them means a new build, from
-# scratch (about an hour on 2 CPUs, at nice 19); an interrupted build
-# resumes.  Old builds are not removed.
+# made from: the source tarball, Debian's config, debug.config, the
+# compiler's version and $recipe below.  A change to any of them means a
+# new build, from scratch (about an hour on 2 CPUs, at nice 19); an
+# interrupted build resumes.  Old builds are not removed.  Editing this
+# script does not change KEY: bump $recipe when a change to it would build
+# a different kernel (the configuration or build steps), not otherwise.
 #
 # Environment: LINUX_SOURCE (default /usr/src/linux-source-6.1.tar.xz),
 # DEBIAN_CONFIG (default /boot/config-R, R the release tools/vm/kernel-release
@@ -23,13 +25,15 @@
 
 set -euo pipefail
 
+# The version of the build steps below: part of KEY.
+recipe=1
+
 die() {
 	echo "build-debug: $*" >&2
 	exit 1
 }
 
 here=$(cd "$(dirname "$0")" && pwd)
-script=$here/${0##*/}
 fragment=$here/debug.config
 source=${LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz}
 if [ -z "${DEBIAN_CONFIG-}" ]; then
@@ -52,10 +56,10 @@ done
 ccversion=$("$cc" --version | head -n 1) || die "no compiler $cc"
 
 key=$({
-	sha256sum <"$script"
-	sha256sum <"$fragment"
-	sha256sum <"$DEBIAN_CONFIG"
+	echo "recipe $recipe"
 	sha256sum <"$source"
+	sha256sum <"$DEBIAN_CONFIG"
+	sha256sum <"$fragment"
 	echo "$ccversion"
 } | sha256sum | cut -c 1-16)
 dir=$cache/$key
