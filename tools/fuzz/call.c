@@ -287,11 +287,12 @@ int call_door(struct thread *t, int fd, bool lib)
 			 (unsigned long long)a.rsize, a.flags, a.pad);
 		trace(t, "%s", t->what);
 		/*
-		 * Not armed with DOOR_RELEASE descriptors: whether ENOMEM
-		 * closed them depends on where it came from (see
-		 * Documentation/reliability.md, bugs).
+		 * Armed only for our anchors, which our servers answer
+		 * (signals are blocked while armed), and without DOOR_RELEASE
+		 * descriptors: whether ENOMEM closed them depends on where it
+		 * came from (Documentation/reliability.md, bugs).
 		 */
-		t->nofail = ndup > 0;
+		t->nofail = ndup > 0 || (fc != FC_ANCHOR && fc != FC_REFUSE);
 		ret = fz_ioctl(t, ctx, DOOR_IOC_CALL, uptr);
 		t->nofail = false;
 		e = ret ? errno : 0;

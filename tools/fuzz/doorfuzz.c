@@ -48,8 +48,10 @@ const char *const op_names[NOP] = {
 };
 
 /*
- * Fault injection (--fail-nth PCT).  Before PCT% of its raw ioctls a
- * thread writes a small N to its /proc/thread-self/fail-nth: the Nth
+ * Fault injection (--fail-nth PCT).  Before PCT% of its raw ioctls
+ * (calls only to the worker's own anchors, which its servers answer, and
+ * no DOOR_IOC_RETURN, which may park for long) a thread writes a small
+ * N to its /proc/thread-self/fail-nth: the Nth
  * fault point the ioctl passes (a slab or page allocation, a copy from
  * or to user space) fails.  Reading it back after the ioctl tells
  * whether one did (0), and the ioctl's outcome is then checked against
@@ -78,19 +80,32 @@ void fail_nth_close(struct thread *t)
 
 long fz_ioctl(struct thread *t, int fd, unsigned long cmd, void *arg)
 {
+	sigset_t all, old;
 	char buf[16];
 	unsigned int n;
 	ssize_t len;
 	long ret;
 	int e;
 
+	/*
+	 * Not a DOOR_IOC_RETURN: it parks, for as long as no call comes,
+	 * and signals stay blocked while armed (below).
+	 */
 	t->injected = false;
-	if (t->failfd < 0 || t->nofail || !rng_pct(&t->rng, cfg.fail_pct))
+	if (t->failfd < 0 || t->nofail || cmd == DOOR_IOC_RETURN ||
+	    !rng_pct(&t->rng, cfg.fail_pct))
 		return ioctl(fd, cmd, arg);
 	n = 1 + rng_below(&t->rng, rng_pct(&t->rng, 70) ? 4 : 24);
 	len = snprintf(buf, sizeof(buf), "%u", n);
+	/*
+	 * A signal delivered while armed would take the fault in writing
+	 * its frame (SIGSEGV): none until disarmed.
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pwrite(t->failfd, buf, len, 0) != len) {
 		say("arming fail-nth: %s", strerror(errno));
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return ioctl(fd, cmd, arg);
 	}
 	ret = ioctl(fd, cmd, arg);
@@ -102,6 +117,7 @@ long fz_ioctl(struct thread *t, int fd, unsigned long cmd, void *arg)
 	}
 	if (pwrite(t->failfd, "0", 1, 0) != 1 && errno != EFAULT)
 		say("disarming fail-nth: %s", strerror(errno));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	atomic_fetch_add(&stats->armed, 1);
 	if (t->injected)
 		atomic_fetch_add(&stats->faults, 1);
@@ -436,6 +452,8 @@ int main(int argc, char **argv)
 		usage(2);
 	if (!seeded)
 		cfg.seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
+	if (cfg.fail_pct)
+		rseq_off(argv);
 
 	stats = mmap(NULL, sizeof(*stats), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);

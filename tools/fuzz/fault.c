@@ -937,6 +937,7 @@ int main(int argc, char **argv)
 	double start = now();
 
 	prog = "doorfault";
+	rseq_off(argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "--list")) {
 		for (i = 0; i < ARRAY_SIZE(cases); i++)

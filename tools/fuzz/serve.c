@@ -461,27 +461,9 @@ static int do_return(struct thread *t, int ctx, struct reply *rep,
 		 (unsigned long long)a.buf, (unsigned long long)a.buf_size,
 		 a.cancel_signal, dev);
 	trace(t, "%s", t->what);
-	/*
-	 * Not armed with descriptors in the results: a retry could pass
-	 * DOOR_RELEASE ones closed by the failed attempt.
-	 */
-	t->nofail = a.desc_num > 0;
-	ret = fz_ioctl(t, ctx, DOOR_IOC_RETURN, uptr);
-	t->nofail = false;
+	ret = fz_ioctl(t, ctx, DOOR_IOC_RETURN, uptr);	/* never armed */
 	e = ret ? errno : 0;
 	record(t, OP_SERVE, e);
-	if (t->injected && ret && (e == ENOMEM || e == EFAULT)) {
-		/*
-		 * A fault: in delivering the results (we still hold the
-		 * call: try again), or in taking the next call (it failed
-		 * for its client; results given again go nowhere).
-		 */
-		t->injected = false;
-		*holds = holding;
-		errno = e;
-		return ret;
-	}
-	t->injected = false;
 
 	/* What it may say, and whether we still hold the call then. */
 	*holds = false;

@@ -125,6 +125,14 @@ int supervise(int (*fn)(void *), void *arg, unsigned int timeout,
 /* In the group leader: reap children until none is left. */
 void reap_all(void);
 
+/*
+ * Re-executes the program with glibc's rseq registration off, once: on
+ * the way back to user space the kernel updates a thread's rseq area
+ * with copies that fail-nth would fail, and the thread would get SIGSEGV
+ * for it.
+ */
+void rseq_off(char **argv);
+
 /* Monotonic seconds. */
 double now(void);
 
