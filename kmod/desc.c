@@ -42,6 +42,26 @@ void door_files_put(struct door_files *df)
 }
 
 /*
+ * No memory for the sender's array: close its DOOR_RELEASE descriptors
+ * reading one entry at a time, so that ENOMEM closes them as every other
+ * error but EFAULT and EBADF does.
+ */
+static void door_files_release_each(u64 uptr, u32 n)
+{
+	struct door_udesc __user *u = u64_to_user_ptr(uptr);
+	u32 i, attributes;
+	s32 fd;
+
+	for (i = 0; i < n; i++) {
+		if (get_user(attributes, &u[i].d_attributes) ||
+		    get_user(fd, &u[i].d_descriptor))
+			return;
+		if (attributes & DOOR_RELEASE)
+			close_fd(fd);
+	}
+}
+
+/*
  * Take a reference on each descriptor of the sender's array.  The array
  * is kept for door_files_close_released(): a bad entry (EINVAL) still
  * leaves the DOOR_RELEASE descriptors to be closed, as on illumos.
@@ -56,14 +76,18 @@ int door_files_get(struct door_files *df, u64 uptr, u32 n)
 	if (n > DOOR_MAX_DESC)
 		return -E2BIG;
 	desc = memdup_user(u64_to_user_ptr(uptr), n * sizeof(*desc));
-	if (IS_ERR(desc))
+	if (IS_ERR(desc)) {
+		if (PTR_ERR(desc) == -ENOMEM)
+			door_files_release_each(uptr, n);
 		return PTR_ERR(desc);
+	}
+	df->desc = desc;
+	df->ndesc = n;
 	if (n > DOOR_FILES_INLINE) {
 		df->files = kmalloc_array(n, sizeof(*df->files),
 					  GFP_KERNEL_ACCOUNT);
 		if (!df->files) {
 			df->files = df->inl;
-			kfree(desc);
 			return -ENOMEM;
 		}
 	}
@@ -78,8 +102,6 @@ int door_files_get(struct door_files *df, u64 uptr, u32 n)
 		}
 		df->files[df->n++] = file;
 	}
-	df->desc = desc;
-	df->ndesc = n;
 	if (ret)
 		door_files_put(df);
 	return ret;
@@ -95,9 +117,25 @@ void door_files_close_released(struct door_files *df, int error)
 
 	if (!df->desc)
 		return;
-	for (i = 0; error != -EFAULT && error != -EBADF && i < df->ndesc; i++)
-		if (df->desc[i].d_attributes & DOOR_RELEASE)
-			close_fd(df->desc[i].d_descriptor);
+	for (i = 0; error != -EFAULT && error != -EBADF && i < df->ndesc; i++) {
+		int fd = df->desc[i].d_descriptor;
+
+		if (!(df->desc[i].d_attributes & DOOR_RELEASE))
+			continue;
+		/*
+		 * Only while the number still holds the file passed: an
+		 * entry repeated must not close what took its number since.
+		 */
+		if (i < df->n) {
+			struct file *file = fget_raw(fd);
+
+			if (file)
+				fput(file);
+			if (file != df->files[i])
+				continue;
+		}
+		close_fd(fd);
+	}
 	kfree(df->desc);
 	df->desc = NULL;
 }

@@ -172,24 +172,23 @@ static void door_unref_work(struct callback_head *cb)
 void door_unref_closing(struct file *file)
 {
 	struct door *door = file->private_data;
-	struct door_unref_work *w = kmalloc(sizeof(*w), GFP_KERNEL);
+	/*
+	 * 24 bytes, and no way to tell the closing process of a failure:
+	 * without the check its notification would be lost.
+	 */
+	struct door_unref_work *w = kmalloc(sizeof(*w),
+					    GFP_KERNEL | __GFP_NOFAIL);
 
-	if (w) {
-		spin_lock(&door->ctx->lock);
-		w->file = get_file(file);
-		door->transient++;
-		spin_unlock(&door->ctx->lock);
-		init_task_work(&w->cb, door_unref_work);
-		if (!task_work_add(current, &w->cb, TWA_RESUME))
-			return;
-		kfree(w);
-		door_transient_put(file, true);
-		return;
-	}
-	/* No task work: the closing descriptor's fput() comes later. */
 	spin_lock(&door->ctx->lock);
-	door->unref_dropped = true;
+	w->file = get_file(file);
+	door->transient++;
 	spin_unlock(&door->ctx->lock);
+	init_task_work(&w->cb, door_unref_work);
+	if (!task_work_add(current, &w->cb, TWA_RESUME))
+		return;
+	/* an exiting task runs no more task work: check now */
+	kfree(w);
+	door_transient_put(file, true);
 }
 
 /* The unref invocation @t ran is over. */

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/kcmp.h>
 #include <door.h>
 
 #include "doorfuzz.h"
@@ -18,14 +20,49 @@
 #define DESC_AT		1024	/* call descriptors, in the scratch area */
 #define PAGE		4096ull
 
-/* A descriptor we may give away with DOOR_RELEASE: a fresh duplicate. */
-static int release_dup(struct thread *t)
+/*
+ * A descriptor we may give away with DOOR_RELEASE: a fresh open file of
+ * its own, and in *keep another descriptor of it.  The kernel closes the
+ * first once the call has referenced it; whether a failed call got that
+ * far (EFAULT from the results comes after) only kcmp() with the keeper
+ * can tell, since the number may have been reused by then; a server
+ * thread of ours that received the file got it without FD_CLOEXEC.
+ */
+static int release_dup(int *keep)
 {
-	struct proc *p = t->p;
-	int fd = rng_pct(&t->rng, 50) && p->anchors_own ?
-		p->anchor[A_PLAIN] : p->devnull;
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-	return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	*keep = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (*keep < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * After the call: close the DOOR_RELEASE descriptors the kernel left
+ * open, and say whether it did so though @must_close.
+ */
+static bool release_dups_done(const int *dups, const int *keep, int ndup,
+			      bool must_close)
+{
+	pid_t pid = getpid();
+	bool open_left = false;
+	int i;
+
+	for (i = 0; i < ndup; i++) {
+		/* a server of ours may have received the same file */
+		if (fcntl(dups[i], F_GETFD) == FD_CLOEXEC &&
+		    !syscall(SYS_kcmp, pid, pid, KCMP_FILE, dups[i], keep[i])) {
+			open_left = true;
+			close(dups[i]);
+		}
+		close(keep[i]);
+	}
+	return must_close && open_left;
 }
 
 /*
@@ -125,7 +162,7 @@ int call_door(struct thread *t, int fd, bool lib)
 	enum place pl = PL_GOOD;
 	struct req req;
 	bool have_req = false, access_bad = false;
-	int dups[4], ndup = 0, ctx = p->ctx, ret, e;
+	int dups[4], keep[4], ndup = 0, ctx = p->ctx, ret, e;
 	unsigned int r, i;
 	emask_t exp;
 	void *uptr;
@@ -185,7 +222,7 @@ int call_door(struct thread *t, int fd, bool lib)
 			memset(&desc[i], 0, sizeof(desc[i]));
 			desc[i].d_attributes = DOOR_DESCRIPTOR;
 			if (ndup < 4 && rng_pct(&t->rng, 25) &&
-			    (dups[ndup] = release_dup(t)) >= 0) {
+			    (dups[ndup] = release_dup(&keep[ndup])) >= 0) {
 				desc[i].d_descriptor = dups[ndup++];
 				desc[i].d_attributes |= DOOR_RELEASE;
 				continue;
@@ -254,8 +291,8 @@ int call_door(struct thread *t, int fd, bool lib)
 		e = ret ? errno : 0;
 		if (a.flags) {
 			/* door_call(d, NULL) passes nothing at all */
-			while (ndup)
-				close(dups[--ndup]);
+			release_dups_done(dups, keep, ndup, false);
+			ndup = 0;
 			have_req = false;
 		}
 		out = a;
@@ -334,15 +371,18 @@ int call_door(struct thread *t, int fd, bool lib)
 	}
 
 	/*
-	 * DOOR_RELEASE descriptors are closed once passed, unless the call
-	 * failed with EFAULT or EBADF, or never looked at them (E2BIG).
+	 * DOOR_RELEASE descriptors are closed once the call has referenced
+	 * them; only a call refused before that with EFAULT or EBADF, or
+	 * one that never looked at them, leaves them open.
 	 */
-	if (ret && (e == EFAULT || e == EBADF || e == ENOTTY ||
-		    a.desc_num > 1024 || (e == EINVAL && !lib &&
-					  (a.flags & ~DOOR_CALL_NO_RESULTS ||
-					   a.pad))))
-		while (ndup)
-			close(dups[--ndup]);
+	if (release_dups_done(dups, keep, ndup,
+			      !(ret && (e == EFAULT || e == EBADF ||
+					e == ENOTTY || a.desc_num > 1024 ||
+					(e == EINVAL && !lib &&
+					 (a.flags & ~DOOR_CALL_NO_RESULTS ||
+					  a.pad))))))
+		unexpected(t, "%s = %s: a DOOR_RELEASE descriptor is still open",
+			   t->what, ret ? errname(e) : "success");
 	errno = e;
 	return ret;
 }
