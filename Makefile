@@ -107,7 +107,8 @@ check: setup
 		/opt/doors/run-tests $(CHECK_ARGS)
 
 # The debug kernel's module is built by the script, in $(BUILD), not kmod/.
-check-debug: setup
+check-debug:
+	$(Q)tools/setup.sh --debug-kernel
 	$(Q)$(MAKE) $(if $(Q),-s) lib tests examples seed bench fuzz
 	$(Q)BUILD=$(BUILD) tools/kernel/check-debug.sh $(CHECK_DEBUG_ARGS)
 

@@ -4,6 +4,8 @@
 # Installs from Debian's archive what building and testing doors needs, as
 # root or through sudo.  Idempotent: when everything is there it only checks,
 # quietly; otherwise it runs apt-get update, then installs what is missing.
+# With --debug-kernel, also what building the debug kernel needs
+# (tools/kernel/build-debug.sh).
 
 set -eu
 
@@ -18,6 +20,11 @@ die() {
 pkgs="qemu-system-x86 busybox-static cpio linux-source-6.1 liburing-dev sparse
       gcc make libc6-dev xz-utils perl"
 kernel_pkgs="linux-image-amd64 linux-headers-amd64"
+case ${1-} in
+--debug-kernel) pkgs="$pkgs bc bison flex libelf-dev libssl-dev" ;;
+'') ;;
+*) die "usage: setup.sh [--debug-kernel]" ;;
+esac
 kernel_release="$(dirname "$0")/vm/kernel-release"
 
 installed() {
