@@ -401,6 +401,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	bool placed = false;
 	int ret = 0, error = 0;
 	size_t doff;
+	long left;
 
 	if (t->unref)
 		door_unref_done(ctx, t);
@@ -435,7 +436,8 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	} else if (!ret && door_results_len(size, call->rfiles.n, &doff) <=
 		   call->rsize) {
 		/* a bad pointer on either side fails the call (EFAULT) */
-		error = door_copy_to_mm(call->mm, call->rbuf, data, size);
+		left = door_copy_to_mm(call->mm, call->rbuf, data, size);
+		error = left > 0 ? -EFAULT : left;
 		placed = true;
 	}
 

@@ -17,17 +17,18 @@
 #define DOOR_PIN_BATCH	16
 
 /*
- * Copy @len bytes at @src in @mm to our own @dst.  Returns 0, -EINTR,
- * -EFAULT if @src is not readable in @mm, or the number of bytes not
- * copied (> 0) if @dst is not writable, as copy_to_user() does.
+ * Copy @len bytes between @addr in @mm and our own @ubuf: out of @mm, or
+ * into it (@write, its pages pinned for writing).  Returns 0, -EINTR,
+ * -EFAULT if @addr is not accessible in @mm, or the number of bytes not
+ * copied (> 0) if @ubuf is not, as copy_to_user() does.
  */
-long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
-		      unsigned long src, size_t len)
+static long door_copy_mm(struct mm_struct *mm, unsigned long addr,
+			 void __user *ubuf, size_t len, bool write)
 {
 	struct page *pages[DOOR_PIN_BATCH];
 
 	while (len) {
-		unsigned int off = offset_in_page(src);
+		unsigned int off = offset_in_page(addr);
 		unsigned long nr = min_t(unsigned long, DOOR_PIN_BATCH,
 					 DIV_ROUND_UP(off + len, PAGE_SIZE));
 		int locked = 1;
@@ -35,8 +36,9 @@ long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 
 		if (mmap_read_lock_killable(mm))
 			return -EINTR;
-		got = pin_user_pages_remote(mm, src & PAGE_MASK, nr, 0,
-					    pages, NULL, &locked);
+		got = pin_user_pages_remote(mm, addr & PAGE_MASK, nr,
+					    write ? FOLL_WRITE : 0, pages, NULL,
+					    &locked);
 		if (locked)
 			mmap_read_unlock(mm);
 		if (got <= 0)
@@ -47,20 +49,35 @@ long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 			void *kaddr = kmap_local_page(pages[i]);
 			unsigned long left;
 
-			left = copy_to_user(dst, kaddr + off, n);
+			if (write)
+				left = copy_from_user(kaddr + off, ubuf, n);
+			else
+				left = copy_to_user(ubuf, kaddr + off, n);
 			kunmap_local(kaddr);
 			if (left) {
-				unpin_user_pages(pages, got);
+				unpin_user_pages_dirty_lock(pages, got, write);
 				return len;
 			}
-			dst += n;
-			src += n;
+			ubuf += n;
+			addr += n;
 			len -= n;
 			off = 0;
 		}
-		unpin_user_pages(pages, got);
+		unpin_user_pages_dirty_lock(pages, got, write);
 	}
 	return 0;
+}
+
+long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
+		       unsigned long src, size_t len)
+{
+	return door_copy_mm(mm, src, dst, len, false);
+}
+
+long door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
+		     void __user *src, size_t len)
+{
+	return door_copy_mm(mm, dst, src, len, true);
 }
 
 /* A fresh private anonymous region in the current process, or 0. */
@@ -73,51 +90,4 @@ unsigned long door_map_anon(size_t len)
 	addr = vm_mmap(NULL, 0, PAGE_ALIGN(len), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	return IS_ERR_VALUE(addr) ? 0 : addr;
-}
-
-/*
- * The reverse of door_copy_from_mm(): copy @len bytes of our own memory at
- * @src to @dst in @mm, through its pages pinned for writing.  -EFAULT if
- * either side is bad.
- */
-int door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
-		    const void __user *src, size_t len)
-{
-	struct page *pages[DOOR_PIN_BATCH];
-
-	while (len) {
-		unsigned int off = offset_in_page(dst);
-		unsigned long nr = min_t(unsigned long, DOOR_PIN_BATCH,
-					 DIV_ROUND_UP(off + len, PAGE_SIZE));
-		int locked = 1;
-		long got, i;
-
-		if (mmap_read_lock_killable(mm))
-			return -EINTR;
-		got = pin_user_pages_remote(mm, dst & PAGE_MASK, nr, FOLL_WRITE,
-					    pages, NULL, &locked);
-		if (locked)
-			mmap_read_unlock(mm);
-		if (got <= 0)
-			return got == -EINTR ? -EINTR : -EFAULT;
-
-		for (i = 0; i < got && len; i++) {
-			size_t n = min_t(size_t, len, PAGE_SIZE - off);
-			void *kaddr = kmap_local_page(pages[i]);
-			unsigned long left;
-
-			left = copy_from_user(kaddr + off, src, n);
-			kunmap_local(kaddr);
-			if (left) {
-				unpin_user_pages_dirty_lock(pages, got, true);
-				return -EFAULT;
-			}
-			dst += n;
-			src += n;
-			len -= n;
-			off = 0;
-		}
-		unpin_user_pages_dirty_lock(pages, got, true);
-	}
-	return 0;
 }

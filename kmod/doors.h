@@ -233,8 +233,8 @@ void door_user_uncharge(struct door_user *u, enum door_limit limit);
 /* copy.c */
 long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 		       unsigned long src, size_t len);
-int door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
-		    const void __user *src, size_t len);
+long door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
+		     void __user *src, size_t len);
 unsigned long door_map_anon(size_t len);
 
 /* attach.c */
