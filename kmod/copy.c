@@ -19,7 +19,7 @@
 int door_copy_from_mm(void __user *dst, struct mm_struct *mm,
 		      unsigned long src, size_t len)
 {
-	struct page *pages[DOOR_PIN_BATCH];
+	struct page *pages[DOOR_PIN_BATCH] __uninitialized;
 
 	while (len) {
 		unsigned int off = offset_in_page(src);
@@ -78,7 +78,7 @@ unsigned long door_map_anon(size_t len)
 int door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
 		    const void __user *src, size_t len)
 {
-	struct page *pages[DOOR_PIN_BATCH];
+	struct page *pages[DOOR_PIN_BATCH] __uninitialized;
 
 	while (len) {
 		unsigned int off = offset_in_page(dst);
