@@ -15,13 +15,57 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "doors.h"
+
+/*
+ * Wake @p to run in our place: we are about to sleep.  With more than one
+ * CPU the wake-up says so (WF_SYNC, through a wait queue of the moment:
+ * the only way a module has), and the scheduler runs @p on this CPU
+ * rather than on an idle one, where it would wait for that CPU to wake
+ * and leave this one idle in turn.  On one CPU there is no CPU to choose:
+ * the plain wake-up, cheaper.
+ */
+static noinline void door_wake_sync_smp(struct task_struct *p)
+{
+	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(wq);
+	struct wait_queue_entry entry = {
+		.private = p,
+		.func = default_wake_function,
+	};
+
+	list_add(&entry.entry, &wq.head);
+	__wake_up_sync_key(&wq, TASK_NORMAL, NULL);
+}
+
+static inline void door_wake_sync(struct task_struct *p)
+{
+	if (num_online_cpus() > 1)
+		door_wake_sync_smp(p);
+	else
+		wake_up_process(p);
+}
+
+/*
+ * With more than one CPU, a side about to sleep for its peer's hand-off
+ * first spins spin_us microseconds at most (a module parameter), while the peer runs on another CPU and
+ * nothing else wants this one: the hand-off then costs neither CPU a
+ * sleep and a wake-up (an idle CPU's wake-up is slow, in a VM most).
+ * Never on one CPU, where the peer cannot run while we spin.  Off by
+ * default: in the QEMU/TCG guests measured (Documentation/benchmarks.md)
+ * a spinning vCPU took the host CPU its peer's vCPU needed, and cross-CPU
+ * round trips got slower.
+ */
+static unsigned int spin_us;
+module_param(spin_us, uint, 0644);
+MODULE_PARM_DESC(spin_us, "most microseconds a side spins for its peer on another CPU (0: never)");
 
 /*
  * The argument structures are copied in 8-byte words: on the hot path
@@ -105,8 +149,34 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	/* pairs with door_call_wait(): error and results are visible */
 	smp_store_release(&call->state, DOOR_CALL_DONE);
 	spin_unlock(&ctx->lock);
-	wake_up_process(caller);
+	door_wake_sync(caller);
+	/* the caller runs elsewhere: likely to call again soon, spin then */
+	t->spin = num_online_cpus() > 1 &&
+		  task_cpu(caller) != raw_smp_processor_id();
 	rcu_read_unlock();
+}
+
+/*
+ * The parked thread to take: the most recently parked (its cache is warm),
+ * or with more than one CPU, the most recent of the first few that last
+ * ran on this CPU, where the wake-up will run it.
+ */
+static struct door_thread *door_pick(struct door_pool *pool)
+{
+	struct door_thread *t, *first;
+	unsigned int cpu, n = 0;
+
+	first = list_first_entry(&pool->parked, struct door_thread, park);
+	if (num_online_cpus() == 1 || list_is_singular(&pool->parked))
+		return first;
+	cpu = raw_smp_processor_id();
+	list_for_each_entry(t, &pool->parked, park) {
+		if (task_cpu(t->task) == cpu)
+			return t;
+		if (++n == 4)
+			break;
+	}
+	return first;
 }
 
 /* Give the call to a parked server thread of the door's pool. */
@@ -133,7 +203,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 			return -EAGAIN;
 		spin_lock(&ctx->lock);
 	}
-	t = list_first_entry(&pool->parked, struct door_thread, park);
+	t = door_pick(pool);
 	list_del_init(&t->park);
 	t->nservers = --pool->nparked;
 	door->active++;
@@ -145,7 +215,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 	rcu_read_lock();
 	server = t->task;
 	spin_unlock(&ctx->lock);
-	wake_up_process(server);
+	door_wake_sync(server);
 	rcu_read_unlock();
 	return 0;
 }
@@ -179,6 +249,23 @@ static void door_call_cancel(struct door_ctx *ctx, struct door_call *call)
 	put_pid(pid);
 }
 
+/* Spin a moment while the server runs on another CPU (spin_us). */
+static void door_call_spin(struct door_call *call)
+{
+	u64 end = local_clock() + READ_ONCE(spin_us) * NSEC_PER_USEC;
+	struct task_struct *server;
+
+	rcu_read_lock();
+	server = READ_ONCE(call->server->task);
+	/* pairs with door_call_finish() and door_deliver() */
+	while (smp_load_acquire(&call->state) == DOOR_CALL_ACTIVE &&
+	       task_cpu(server) != raw_smp_processor_id() &&
+	       !need_resched() && !signal_pending(current) &&
+	       local_clock() < end)
+		cpu_relax();
+	rcu_read_unlock();
+}
+
 /*
  * Wait for the server.  A signal abandons the call, unless the server is
  * copying in or out of it at that moment: then the server finishes it with
@@ -188,6 +275,8 @@ static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
 {
 	bool abandoning = false;
 
+	if (num_online_cpus() > 1 && READ_ONCE(spin_us))
+		door_call_spin(call);
 	for (;;) {
 		set_current_state(abandoning ? TASK_UNINTERRUPTIBLE :
 			TASK_INTERRUPTIBLE);
@@ -458,7 +547,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	/* pairs with door_call_wait(): res_* are visible */
 	smp_store_release(&call->state, DOOR_CALL_REPLIED);
 	spin_unlock(&ctx->lock);
-	wake_up_process(caller);
+	door_wake_sync(caller);
 	rcu_read_unlock();
 	for (;;) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
@@ -508,6 +597,17 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 	if (wq_has_sleeper(&pool->wait))
 		wake_up(&pool->wait);
 
+	if (t->spin && READ_ONCE(spin_us)) {
+		u64 end = local_clock() + READ_ONCE(spin_us) * NSEC_PER_USEC;
+
+		while (!need_resched() && !signal_pending(current) &&
+		       local_clock() < end) {
+			/* pairs with door_dispatch() and door_unref_queue() */
+			if (smp_load_acquire(&t->call) || smp_load_acquire(&t->unref))
+				break;
+			cpu_relax();
+		}
+	}
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		/* pairs with door_dispatch() and door_unref_queue() */
