@@ -373,12 +373,36 @@ function target_notes(    h, r, d, f, u, b, d4, c0, c4, c, lim, name, i, n) {
 		       eng(c4 - c0), eng(2 * (c4 - c0)), (d + 2 * (c4 - c0)) / d, d4 / d,
 		       eng(d4 - d), eng(2 * (c4 - c0)), eng(d4 - d - 2 * (c4 - c0)))
 	}
+	wall_notes()
 	if (("door", "slab_objects_per_item") in mem) {
 		print "### Memory per door"
 		print ""
 		printf("A door is a file: the file (`filp`, 256 bytes) and its security blob (`lsm_file_cache`, 24 bytes) come with any descriptor.  The module's own share is its 192-byte record (kmalloc-cg-192); the dentry and inode are shared by all doors.  Measured: %s bytes a door.\n\n",
 		       bytes(mem["door", "slab_objects_per_item"]))
 	}
+}
+
+function wall_rt(mech, place,    k) {
+	k = "wall" SUBSEP place SUBSEP mech SUBSEP 0
+	return k in med ? sprintf("%s (%s–%s)", dur(med[k]), dur(lo[k]), dur(hi[k])) : "not measured"
+}
+
+# The wall-clock targets: what the guest is, and the floor in it.
+function wall_notes(    c1, c2) {
+	if (!("wall" in seen_meter))
+		return
+	print "### The wall-clock targets"
+	print ""
+	printf("Null round trips, unpinned, median (range) of the repetitions: door_call %s, bare hand-off %s, pipe %s, futex %s.  ",
+	       wall_rt("door", "unpinned"), wall_rt("handoff", "unpinned"),
+	       wall_rt("pipe", "unpinned"), wall_rt("futex", "unpinned"))
+	print "The guest's two CPUs are QEMU TCG threads on a host of two CPUs that other engineers' VMs share (see the load averages above): a round trip that crosses CPUs waits for the host to run the other vCPU's thread, and how long that takes depends on the host's load more than on the guest.  The verdicts above compare the ranges, not just the medians: a target is met only if every pairing of repetitions meets it."
+	print ""
+	c1 = "door" SUBSEP 1 SUBSEP 2
+	c2 = "door" SUBSEP 2 SUBSEP 2
+	if ((c1 in cmed) && (c2 in cmed))
+		printf("Two clients against two server threads can reach twice the calls of one only if each client and its server thread keep a vCPU of their own, and the host gives the VM both of its CPUs: with the host shared, the 2-client figure measures the host's spare CPU as much as the module.  The module does what it can from the inside: the hand-off wake-ups say WF_SYNC, the dispatch prefers the parked thread that last ran on the caller's CPU, the lock is taken briefly (once by the caller, four times by the server thread).  Measured: %.0f calls/s with one client, %.0f with two (%.2f×).\n\n",
+		       cmed[c1], cmed[c2], cmed[c2] / cmed[c1])
 }
 
 END {
