@@ -506,6 +506,12 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 		spin_unlock(&ctx->lock);
 		return ret;
 	}
+	if (!size && !args->desc_num) {
+		/* nothing to copy: finish now, not busy (null results) */
+		call->res_size = 0;
+		door_call_finish(ctx, t, call, 0);
+		return 0;
+	}
 	call->busy = true;
 	spin_unlock(&ctx->lock);
 
