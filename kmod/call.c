@@ -131,20 +131,55 @@ static size_t door_results_len(size_t size, unsigned int ndesc, size_t *doff)
 }
 
 /*
- * Finish a call served by @t with @error (or EINTR if its caller gave up).
- * Called with ctx->lock held; releases it.  The call record belongs to
- * the caller again as soon as its state is DONE.
+ * Called locked, by a server thread serving nothing that is going to wait
+ * for a call: take the unreferenced invocation waiting in its pool, if
+ * any, or park in the pool.  Returns the pool if the thread parked.
+ */
+static struct door_pool *door_enqueue(struct door_ctx *ctx,
+				      struct door_thread *t)
+{
+	struct door_pool *pool = t->bound ? &t->bound->pool : &ctx->pool;
+
+	if (!list_empty(&pool->unref)) {
+		t->unref = list_first_entry(&pool->unref, struct door,
+					    unref_node);
+		list_del_init(&t->unref->unref_node);
+		t->nservers = pool->nparked;
+		return NULL;
+	}
+	t->task = current;
+	list_add(&t->park, &pool->parked);
+	pool->nparked++;
+	return pool;
+}
+
+/* A thread parked: callers waiting for one may go on. */
+static void door_parked(struct door_pool *pool)
+{
+	if (pool && wq_has_sleeper(&pool->wait))
+		wake_up(&pool->wait);
+}
+
+/*
+ * Finish a call served by @t with @error (or EINTR if its caller gave up),
+ * and if @park, park the thread (door_enqueue()) in the same critical
+ * section, before the caller runs again: its next call finds the thread
+ * parked.  Called with ctx->lock held; releases it.  The call record
+ * belongs to the caller again as soon as its state is DONE.
  */
 static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
-			     struct door_call *call, int error)
+			     struct door_call *call, int error, bool park)
 	__releases(&ctx->lock)
 {
 	struct task_struct *caller = call->caller;
+	struct door_pool *pool = NULL;
 
 	t->call = NULL;
 	call->door->active--;
 	call->busy = false;
 	call->error = call->abandoned ? -EINTR : error;
+	if (park)
+		pool = door_enqueue(ctx, t);
 	rcu_read_lock();
 	/* pairs with door_call_wait(): error and results are visible */
 	smp_store_release(&call->state, DOOR_CALL_DONE);
@@ -154,6 +189,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	t->spin = num_online_cpus() > 1 &&
 		  task_cpu(caller) != raw_smp_processor_id();
 	rcu_read_unlock();
+	door_parked(pool);
 }
 
 /*
@@ -474,8 +510,9 @@ out:
  * from our memory while we wait.
  */
 static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
-			struct door_return_args *args)
+			struct door_return_args *args, bool *parked)
 {
+	bool park = !(args->flags & DOOR_RETURN_EXIT);
 	void __user *data = u64_to_user_ptr(args->data_ptr);
 	size_t size = args->data_size;
 	struct task_struct *caller;
@@ -490,10 +527,12 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call = t->call;
 	if (!call || args->flags & DOOR_RETURN_ABORT) {
 		/* no call, or its caller is gone: nothing to deliver */
-		if (call)
-			door_call_finish(ctx, t, call, -EINTR);
-		else
+		if (call) {
+			door_call_finish(ctx, t, call, -EINTR, park);
+			*parked = park;
+		} else {
 			spin_unlock(&ctx->lock);
+		}
 		if (args->desc_num)
 			door_files_release(args->desc_ptr, args->desc_num);
 		return 0;
@@ -509,7 +548,8 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	if (!size && !args->desc_num) {
 		/* nothing to copy: finish now, not busy (null results) */
 		call->res_size = 0;
-		door_call_finish(ctx, t, call, 0);
+		door_call_finish(ctx, t, call, 0, park);
+		*parked = park;
 		return 0;
 	}
 	call->busy = true;
@@ -540,7 +580,8 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call->res_size = size;
 	if (size <= DOOR_INLINE_MAX || placed || call->abandoned) {
 		call->placed = placed;
-		door_call_finish(ctx, t, call, error);
+		door_call_finish(ctx, t, call, error, park);
+		*parked = park;
 		return 0;
 	}
 
@@ -580,28 +621,22 @@ static void door_unmap_args(struct door_thread *t)
 	}
 }
 
-/* Park in the pool until a call arrives; nservers is what is left. */
+/*
+ * Park in the pool (unless @parked: door_call_finish() did) until a call
+ * or an unreferenced invocation arrives; nservers is what is left.  Only
+ * the thread itself binds or unbinds it: its pool holds still.
+ */
 static int door_park(struct door_ctx *ctx, struct door_thread *t,
-		     unsigned int *nservers)
+		     unsigned int *nservers, bool parked)
 {
-	struct door_pool *pool;
+	struct door_pool *pool = t->bound ? &t->bound->pool : &ctx->pool;
 
-	spin_lock(&ctx->lock);
-	pool = t->bound ? &t->bound->pool : &ctx->pool;
-	if (!list_empty(&pool->unref)) {
-		t->unref = list_first_entry(&pool->unref, struct door,
-					    unref_node);
-		list_del_init(&t->unref->unref_node);
-		*nservers = pool->nparked;
+	if (!parked) {
+		spin_lock(&ctx->lock);
+		parked = door_enqueue(ctx, t);
 		spin_unlock(&ctx->lock);
-		return 0;
+		door_parked(parked ? pool : NULL);
 	}
-	t->task = current;
-	list_add(&t->park, &pool->parked);
-	pool->nparked++;
-	spin_unlock(&ctx->lock);
-	if (wq_has_sleeper(&pool->wait))
-		wake_up(&pool->wait);
 
 	if (t->spin && READ_ONCE(spin_us)) {
 		u64 end = local_clock() + READ_ONCE(spin_us) * NSEC_PER_USEC;
@@ -712,7 +747,7 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 
 	spin_lock(&ctx->lock);
 	if (error || call->abandoned) {
-		door_call_finish(ctx, t, call, error);
+		door_call_finish(ctx, t, call, error, false);
 		door_unmap_args(t);
 		return ret ?: 1;
 	}
@@ -744,6 +779,7 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 	struct door_return_args args __uninitialized;
 	struct door_thread *t;
 	unsigned int nservers;
+	bool parked = false;
 	int ret;
 
 	if (door_get_args(&args, uarg, offsetof(struct door_return_args, inv)))
@@ -758,7 +794,7 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		return -ENOMEM;
 
 	t->cancel_signal = args.cancel_signal;
-	ret = door_deliver(ctx, t, &args);
+	ret = door_deliver(ctx, t, &args, &parked);
 	if (ret)
 		return ret;
 	if (args.flags & DOOR_RETURN_EXIT) {
@@ -767,7 +803,8 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		return 0;
 	}
 	do {
-		ret = door_park(ctx, t, &nservers);
+		ret = door_park(ctx, t, &nservers, parked);
+		parked = false;
 		if (!ret && t->unref)
 			ret = door_take_unref(ctx, t, uarg, nservers);
 		else if (!ret)
@@ -786,7 +823,7 @@ void door_ctx_abort_calls(struct door_ctx *ctx)
 	spin_lock(&ctx->lock);
 	hash_for_each_safe(ctx->threads, bkt, tmp, t, hnode) {
 		if (t->call)
-			door_call_finish(ctx, t, t->call, -EINTR);
+			door_call_finish(ctx, t, t->call, -EINTR, false);
 		else
 			spin_unlock(&ctx->lock);
 		door_thread_free(ctx, t);

@@ -401,7 +401,7 @@ function wall_notes(    c1, c2) {
 	c1 = "door" SUBSEP 1 SUBSEP 2
 	c2 = "door" SUBSEP 2 SUBSEP 2
 	if ((c1 in cmed) && (c2 in cmed))
-		printf("Two clients against two server threads can reach twice the calls of one only if each client and its server thread keep a vCPU of their own, and the host gives the VM both of its CPUs: with the host shared, the 2-client figure measures the host's spare CPU as much as the module.  The module does what it can from the inside: the hand-off wake-ups say WF_SYNC, the dispatch prefers the parked thread that last ran on the caller's CPU, the lock is taken briefly (once by the caller, three or four times by the server thread).  Measured: %.0f calls/s with one client, %.0f with two (%.2f×).\n\n",
+		printf("Two clients against two server threads can reach twice the calls of one only if each client and its server thread keep a vCPU of their own, and the host gives the VM both of its CPUs: with the host shared, the 2-client figure measures the host's spare CPU as much as the module.  The module does what it can from the inside: the hand-off wake-ups say WF_SYNC, the dispatch prefers the parked thread that last ran on the caller's CPU, the server thread parks again before its caller is woken, the lock is taken briefly (once by the caller, two or three times by the server thread).  Measured: %.0f calls/s with one client, %.0f with two (%.2f×).\n\n",
 		       cmed[c1], cmed[c2], cmed[c2] / cmed[c1])
 }
 
