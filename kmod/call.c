@@ -15,14 +15,58 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/pagemap.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "doors.h"
+
+/*
+ * Wake @p to run in our place: we are about to sleep.  With more than one
+ * CPU the wake-up says so (WF_SYNC, through a wait queue of the moment:
+ * the only way a module has), and the scheduler runs @p on this CPU
+ * rather than on an idle one, where it would wait for that CPU to wake
+ * and leave this one idle in turn.  On one CPU there is no CPU to choose:
+ * the plain wake-up, cheaper.
+ */
+static noinline void door_wake_sync_smp(struct task_struct *p)
+{
+	DECLARE_WAIT_QUEUE_HEAD_ONSTACK(wq);
+	struct wait_queue_entry entry = {
+		.private = p,
+		.func = default_wake_function,
+	};
+
+	list_add(&entry.entry, &wq.head);
+	__wake_up_sync_key(&wq, TASK_NORMAL, NULL);
+}
+
+static inline void door_wake_sync(struct task_struct *p)
+{
+	if (num_online_cpus() > 1)
+		door_wake_sync_smp(p);
+	else
+		wake_up_process(p);
+}
+
+/*
+ * With more than one CPU, a side about to sleep for its peer's hand-off
+ * first spins spin_us microseconds at most (a module parameter), while the peer runs on another CPU and
+ * nothing else wants this one: the hand-off then costs neither CPU a
+ * sleep and a wake-up (an idle CPU's wake-up is slow, in a VM most).
+ * Never on one CPU, where the peer cannot run while we spin.  Off by
+ * default: in the QEMU/TCG guests measured (Documentation/benchmarks.md)
+ * a spinning vCPU took the host CPU its peer's vCPU needed, and cross-CPU
+ * round trips got slower.
+ */
+static unsigned int spin_us;
+module_param(spin_us, uint, 0644);
+MODULE_PARM_DESC(spin_us, "most microseconds a side spins for its peer on another CPU (0: never)");
 
 /*
  * The argument structures are copied in 8-byte words: on the hot path
@@ -65,6 +109,19 @@ efault:
 }
 
 /*
+ * The call's end for descriptors passed with it: the sender's DOOR_RELEASE
+ * ones closed, the references not handed over dropped.  Inline checks
+ * first: most calls pass none.
+ */
+static inline void door_files_end(struct door_files *df, int error)
+{
+	if (df->desc)
+		door_files_close_released(df, error);
+	if (df->n || df->files != df->inl)
+		door_files_put(df);
+}
+
+/*
  * Bytes the results and their descriptors take in the caller's buffer;
  * the descriptors start at *@doff.
  */
@@ -75,26 +132,88 @@ static size_t door_results_len(size_t size, unsigned int ndesc, size_t *doff)
 }
 
 /*
- * Finish a call served by @t with @error (or EINTR if its caller gave up).
- * Called with ctx->lock held; releases it.  The call record belongs to
- * the caller again as soon as its state is DONE.
+ * Called locked, by a server thread serving nothing that is going to wait
+ * for a call: take the unreferenced invocation waiting in its pool, if
+ * any, or park in the pool.  Returns the pool if the thread parked.
+ */
+static struct door_pool *door_enqueue(struct door_ctx *ctx,
+				      struct door_thread *t)
+{
+	struct door_pool *pool = t->bound ? &t->bound->pool : &ctx->pool;
+
+	if (!list_empty(&pool->unref)) {
+		t->unref = list_first_entry(&pool->unref, struct door,
+					    unref_node);
+		list_del_init(&t->unref->unref_node);
+		t->nservers = pool->nparked;
+		return NULL;
+	}
+	t->task = current;
+	list_add(&t->park, &pool->parked);
+	pool->nparked++;
+	return pool;
+}
+
+/* A thread parked: callers waiting for one may go on. */
+static void door_parked(struct door_pool *pool)
+{
+	if (pool && wq_has_sleeper(&pool->wait))
+		wake_up(&pool->wait);
+}
+
+/*
+ * Finish a call served by @t with @error (or EINTR if its caller gave up),
+ * and if @park, park the thread (door_enqueue()) in the same critical
+ * section, before the caller runs again: its next call finds the thread
+ * parked.  Called with ctx->lock held; releases it.  The call record
+ * belongs to the caller again as soon as its state is DONE.
  */
 static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
-			     struct door_call *call, int error)
+			     struct door_call *call, int error, bool park)
 	__releases(&ctx->lock)
 {
 	struct task_struct *caller = call->caller;
+	struct door_pool *pool = NULL;
 
 	t->call = NULL;
 	call->door->active--;
 	call->busy = false;
 	call->error = call->abandoned ? -EINTR : error;
+	if (park)
+		pool = door_enqueue(ctx, t);
 	rcu_read_lock();
 	/* pairs with door_call_wait(): error and results are visible */
 	smp_store_release(&call->state, DOOR_CALL_DONE);
 	spin_unlock(&ctx->lock);
-	wake_up_process(caller);
+	door_wake_sync(caller);
+	/* the caller runs elsewhere: likely to call again soon, spin then */
+	t->spin = num_online_cpus() > 1 &&
+		  task_cpu(caller) != raw_smp_processor_id();
 	rcu_read_unlock();
+	door_parked(pool);
+}
+
+/*
+ * The parked thread to take: the most recently parked (its cache is warm),
+ * or with more than one CPU, the most recent of the first few that last
+ * ran on this CPU, where the wake-up will run it.
+ */
+static struct door_thread *door_pick(struct door_pool *pool)
+{
+	struct door_thread *t, *first;
+	unsigned int cpu, n = 0;
+
+	first = list_first_entry(&pool->parked, struct door_thread, park);
+	if (num_online_cpus() == 1 || list_is_singular(&pool->parked))
+		return first;
+	cpu = raw_smp_processor_id();
+	list_for_each_entry(t, &pool->parked, park) {
+		if (task_cpu(t->task) == cpu)
+			return t;
+		if (++n == 4)
+			break;
+	}
+	return first;
 }
 
 /* Give the call to a parked server thread of the door's pool. */
@@ -121,7 +240,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 			return -EAGAIN;
 		spin_lock(&ctx->lock);
 	}
-	t = list_first_entry(&pool->parked, struct door_thread, park);
+	t = door_pick(pool);
 	list_del_init(&t->park);
 	t->nservers = --pool->nparked;
 	door->active++;
@@ -133,7 +252,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 	rcu_read_lock();
 	server = t->task;
 	spin_unlock(&ctx->lock);
-	wake_up_process(server);
+	door_wake_sync(server);
 	rcu_read_unlock();
 	return 0;
 }
@@ -167,6 +286,23 @@ static void door_call_cancel(struct door_ctx *ctx, struct door_call *call)
 	put_pid(pid);
 }
 
+/* Spin a moment while the server runs on another CPU (spin_us). */
+static void door_call_spin(struct door_call *call)
+{
+	u64 end = local_clock() + READ_ONCE(spin_us) * NSEC_PER_USEC;
+	struct task_struct *server;
+
+	rcu_read_lock();
+	server = READ_ONCE(call->server->task);
+	/* pairs with door_call_finish() and door_deliver() */
+	while (smp_load_acquire(&call->state) == DOOR_CALL_ACTIVE &&
+	       task_cpu(server) != raw_smp_processor_id() &&
+	       !need_resched() && !signal_pending(current) &&
+	       local_clock() < end)
+		cpu_relax();
+	rcu_read_unlock();
+}
+
 /*
  * Wait for the server.  A signal abandons the call, unless the server is
  * copying in or out of it at that moment: then the server finishes it with
@@ -176,6 +312,8 @@ static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
 {
 	bool abandoning = false;
 
+	if (num_online_cpus() > 1 && READ_ONCE(spin_us))
+		door_call_spin(call);
 	for (;;) {
 		set_current_state(abandoning ? TASK_UNINTERRUPTIBLE :
 			TASK_INTERRUPTIBLE);
@@ -254,13 +392,13 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 	if (!ret && large)
 		left = door_copy_from_mm((void __user *)dst, call->res_mm,
 					 call->res_addr, size);
-	else if (!ret && !call->placed)
+	else if (!ret && !call->placed && size)
 		left = copy_to_user((void __user *)dst, call->inl, size);
 	if (left)
 		ret = left < 0 ? left : -EFAULT;
 	if (large)
 		door_call_release_server(ctx, call);
-	if (!ret) {
+	if (!ret && ndesc) {
 		fds = door_files_reserve(&call->rfiles, dst + doff);
 		if (IS_ERR(fds))
 			ret = PTR_ERR(fds);
@@ -313,8 +451,9 @@ static int door_call_check(struct door *door, struct door_call_args *args)
 
 long door_call(struct door_call_args __user *uarg)
 {
-	struct door_call_args args;
-	struct door_call call;
+	/* every field is written before it is read: no zeroing (760 bytes) */
+	struct door_call_args args __uninitialized;
+	struct door_call call __uninitialized;
 	struct door_ctx *ctx;
 	struct file *file;
 	long ret;
@@ -340,9 +479,12 @@ long door_call(struct door_call_args __user *uarg)
 			door_files_release(args.desc_ptr, args.desc_num);
 		goto out;
 	}
-	ret = door_files_get(&call.afiles, args.desc_ptr, args.desc_num);
-	if (ret)
-		goto out;
+	if (args.desc_num) {
+		ret = door_files_get(&call.afiles, args.desc_ptr,
+				     args.desc_num);
+		if (ret)
+			goto out;
+	}
 	call.caller = current;
 	call.cred = current_cred();
 	call.tgid = task_tgid(current);
@@ -359,7 +501,8 @@ long door_call(struct door_call_args __user *uarg)
 
 	ret = -EFAULT;
 	if (args.data_size <= DOOR_INLINE_MAX) {
-		if (copy_from_user(call.inl, u64_to_user_ptr(args.data_ptr),
+		if (args.data_size &&
+		    copy_from_user(call.inl, u64_to_user_ptr(args.data_ptr),
 				   args.data_size))
 			goto out;
 	} else if (call.afiles.desc &&
@@ -376,9 +519,8 @@ long door_call(struct door_call_args __user *uarg)
 	if (!ret)
 		ret = door_call_results(ctx, &call, &args, uarg);
 out:
-	door_files_close_released(&call.afiles, ret);
-	door_files_put(&call.afiles);
-	door_files_put(&call.rfiles);
+	door_files_end(&call.afiles, ret);
+	door_files_end(&call.rfiles, 0);
 	door_fput(file);
 	return ret;
 }
@@ -392,8 +534,9 @@ out:
  * from our memory while we wait.
  */
 static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
-			struct door_return_args *args)
+			struct door_return_args *args, bool *parked)
 {
+	bool park = !(args->flags & DOOR_RETURN_EXIT);
 	void __user *data = u64_to_user_ptr(args->data_ptr);
 	size_t size = args->data_size;
 	struct task_struct *caller;
@@ -409,10 +552,12 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call = t->call;
 	if (!call || args->flags & DOOR_RETURN_ABORT) {
 		/* no call, or its caller is gone: nothing to deliver */
-		if (call)
-			door_call_finish(ctx, t, call, -EINTR);
-		else
+		if (call) {
+			door_call_finish(ctx, t, call, -EINTR, park);
+			*parked = park;
+		} else {
 			spin_unlock(&ctx->lock);
+		}
 		if (args->desc_num)
 			door_files_release(args->desc_ptr, args->desc_num);
 		return 0;
@@ -425,13 +570,23 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 		spin_unlock(&ctx->lock);
 		return ret;
 	}
+	if (!size && !args->desc_num) {
+		/* nothing to copy: finish now, not busy (null results) */
+		call->res_size = 0;
+		door_call_finish(ctx, t, call, 0, park);
+		*parked = park;
+		return 0;
+	}
 	call->busy = true;
 	spin_unlock(&ctx->lock);
 
-	ret = door_files_get(&call->rfiles, args->desc_ptr, args->desc_num);
-	door_files_close_released(&call->rfiles, ret);
+	if (args->desc_num) {
+		ret = door_files_get(&call->rfiles, args->desc_ptr,
+				     args->desc_num);
+		door_files_close_released(&call->rfiles, ret);
+	}
 	if (!ret && size <= DOOR_INLINE_MAX) {
-		if (copy_from_user(call->inl, data, size))
+		if (size && copy_from_user(call->inl, data, size))
 			ret = -EFAULT;
 	} else if (!ret && door_results_len(size, call->rfiles.n, &doff) <=
 		   call->rsize) {
@@ -451,7 +606,8 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call->res_size = size;
 	if (size <= DOOR_INLINE_MAX || placed || call->abandoned) {
 		call->placed = placed;
-		door_call_finish(ctx, t, call, error);
+		door_call_finish(ctx, t, call, error, park);
+		*parked = park;
 		return 0;
 	}
 
@@ -464,7 +620,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	/* pairs with door_call_wait(): res_* are visible */
 	smp_store_release(&call->state, DOOR_CALL_REPLIED);
 	spin_unlock(&ctx->lock);
-	wake_up_process(caller);
+	door_wake_sync(caller);
 	rcu_read_unlock();
 	for (;;) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
@@ -491,29 +647,34 @@ static void door_unmap_args(struct door_thread *t)
 	}
 }
 
-/* Park in the pool until a call arrives; nservers is what is left. */
+/*
+ * Park in the pool (unless @parked: door_call_finish() did) until a call
+ * or an unreferenced invocation arrives; nservers is what is left.  Only
+ * the thread itself binds or unbinds it: its pool holds still.
+ */
 static int door_park(struct door_ctx *ctx, struct door_thread *t,
-		     unsigned int *nservers)
+		     unsigned int *nservers, bool parked)
 {
-	struct door_pool *pool;
+	struct door_pool *pool = t->bound ? &t->bound->pool : &ctx->pool;
 
-	spin_lock(&ctx->lock);
-	pool = t->bound ? &t->bound->pool : &ctx->pool;
-	if (!list_empty(&pool->unref)) {
-		t->unref = list_first_entry(&pool->unref, struct door,
-					    unref_node);
-		list_del_init(&t->unref->unref_node);
-		*nservers = pool->nparked;
+	if (!parked) {
+		spin_lock(&ctx->lock);
+		parked = door_enqueue(ctx, t);
 		spin_unlock(&ctx->lock);
-		return 0;
+		door_parked(parked ? pool : NULL);
 	}
-	t->task = current;
-	list_add(&t->park, &pool->parked);
-	pool->nparked++;
-	spin_unlock(&ctx->lock);
-	if (wq_has_sleeper(&pool->wait))
-		wake_up(&pool->wait);
 
+	if (t->spin && READ_ONCE(spin_us)) {
+		u64 end = local_clock() + READ_ONCE(spin_us) * NSEC_PER_USEC;
+
+		while (!need_resched() && !signal_pending(current) &&
+		       local_clock() < end) {
+			/* pairs with door_dispatch() and door_unref_queue() */
+			if (smp_load_acquire(&t->call) || smp_load_acquire(&t->unref))
+				break;
+			cpu_relax();
+		}
+	}
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		/* pairs with door_dispatch() and door_unref_queue() */
@@ -598,7 +759,7 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 	if (!error && size > DOOR_INLINE_MAX)
 		copied = door_copy_from_mm((void __user *)dst, call->mm,
 					   call->data_ptr, size);
-	else if (!error)
+	else if (!error && size)
 		copied = copy_to_user((void __user *)dst, call->inl, size);
 	if (copied > 0) {
 		error = -EINTR;		/* the server's buffer is bad */
@@ -612,7 +773,7 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		error = -EINTR;
 		ret = -EFAULT;
 	}
-	if (!error) {
+	if (!error && ndesc) {
 		fds = door_files_reserve(&call->afiles, dst + doff);
 		if (IS_ERR(fds))
 			error = PTR_ERR(fds);
@@ -625,7 +786,7 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 	 */
 	spin_lock(&ctx->lock);
 	if (error || call->abandoned) {
-		door_call_finish(ctx, t, call, error);
+		door_call_finish(ctx, t, call, error, false);
 		door_files_unreserve(fds, ndesc);
 		door_unmap_args(t);
 		return ret ?: 1;
@@ -657,9 +818,11 @@ static int door_take_unref(struct door_ctx *ctx, struct door_thread *t,
 
 long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 {
-	struct door_return_args args;
+	/* read up to inv, which is never read: no zeroing */
+	struct door_return_args args __uninitialized;
 	struct door_thread *t;
 	unsigned int nservers;
+	bool parked = false;
 	int ret;
 
 	if (door_get_args(&args, uarg, offsetof(struct door_return_args, inv)))
@@ -674,7 +837,7 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		return -ENOMEM;
 
 	t->cancel_signal = args.cancel_signal;
-	ret = door_deliver(ctx, t, &args);
+	ret = door_deliver(ctx, t, &args, &parked);
 	if (ret)
 		return ret;
 	if (args.flags & DOOR_RETURN_EXIT) {
@@ -683,7 +846,8 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		return 0;
 	}
 	do {
-		ret = door_park(ctx, t, &nservers);
+		ret = door_park(ctx, t, &nservers, parked);
+		parked = false;
 		if (!ret && t->unref)
 			ret = door_take_unref(ctx, t, uarg, nservers);
 		else if (!ret)
@@ -702,7 +866,7 @@ void door_ctx_abort_calls(struct door_ctx *ctx)
 	spin_lock(&ctx->lock);
 	hash_for_each_safe(ctx->threads, bkt, tmp, t, hnode) {
 		if (t->call)
-			door_call_finish(ctx, t, t->call, -EINTR);
+			door_call_finish(ctx, t, t->call, -EINTR, false);
 		else
 			spin_unlock(&ctx->lock);
 		door_thread_free(ctx, t);

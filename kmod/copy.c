@@ -25,7 +25,7 @@
 static long door_copy_mm(struct mm_struct *mm, unsigned long addr,
 			 void __user *ubuf, size_t len, bool write)
 {
-	struct page *pages[DOOR_PIN_BATCH];
+	struct page *pages[DOOR_PIN_BATCH] __uninitialized;
 
 	while (len) {
 		unsigned int off = offset_in_page(addr);

@@ -131,6 +131,7 @@ struct door_thread {
 	struct door *bound;		/* door_bind(), holds a reference */
 	struct door *unref;		/* unref invocation being served */
 	unsigned int nservers;		/* pool->nparked when it was woken */
+	bool spin;			/* last caller ran elsewhere: spin */
 	int cancel_signal;		/* for abandoned calls, or 0 */
 	unsigned long argmap;		/* argument mapping to unmap */
 	size_t argmap_len;

@@ -331,6 +331,80 @@ function targets(    k0, k4, c, c1, c2, v) {
 	print ""
 }
 
+function icount_rt(mech, size,    k) {
+	k = "icount" SUBSEP "unpinned" SUBSEP mech SUBSEP size
+	return k in med ? med[k] : ""
+}
+
+# Why the unmet targets are not met, from the same records: the bare
+# hand-off (the floor of a module's ioctl hand-off), door_call without
+# libdoor, one kernel copy.
+function target_notes(    h, r, d, f, u, b, d4, c0, c4, c, lim, name, i, n) {
+	h = icount_rt("handoff", 0)
+	r = icount_rt("doorraw", 0)
+	d = icount_rt("door", 0)
+	if (h == "" || r == "" || d == "")
+		return
+	print "### What the null-call targets ask of a module"
+	print ""
+	printf("The bare hand-off (doors_handoff.ko: an ioctl that wakes the peer parked in its ioctl and sleeps, one spinlock, `wake_up_process()` and `schedule()` a side, nothing else) costs %s instructions a round trip in this boot.  A door call is that floor plus the doors module's work (doorraw − handoff: %s) plus libdoor's (door_call − doorraw: %s): %s.  Each target, as the most that module and libdoor together may add to the floor:\n\n",
+	       eng(h), eng(r - h), eng(d - r), eng(d))
+	print "| target | limit | the floor alone | room left for module + libdoor | they take now |"
+	print "| --- | ---: | ---: | ---: | ---: |"
+	n = split("futex 0.85 unix 0.45 binder 0.35", c, " ")
+	for (i = 1; i < n; i += 2) {
+		f = icount_rt(c[i], 0)
+		if (f == "")
+			continue
+		lim = c[i + 1] * f
+		printf("| ≤ %s× %s (%s) | %s | %.2f× | %s | %s |\n", c[i + 1], c[i],
+		       eng(f), eng(lim), h / f, lim - h >= 0 ? eng(lim - h) : "none: below the floor", eng(d - h))
+	}
+	print ""
+	print "The floor is made of the two system calls (entry, `ioctl` dispatch, security hook, exit) and the two wake-ups and context switches between processes (run-queue accounting, PSI, `switch_mm`, FPU state): kernel code a module cannot bypass on 6.1 (it cannot call `try_to_wake_up()` itself nor switch tasks directly, and `preempt_enable_no_resched` is off-limits).  Where the floor leaves no room, the target is out of reach of any module; where it leaves some, the row says how much of the module's and libdoor's work would have to go."
+	print ""
+	d4 = icount_rt("door", 4096)
+	c0 = icount_rt("kcopy", 0)
+	c4 = icount_rt("kcopy", 4096)
+	if (d4 != "" && c0 != "" && c4 != "") {
+		print "### What 4 KiB each way asks"
+		print ""
+		printf("One kernel copy of 4 KiB costs %s instructions here (kcopy 4 KiB − kcopy 0 B): the kernel copies with `rep movsb`, which this meter counts once per byte.  A round trip moving 4 KiB each way with a single copy each way therefore costs at least the null call plus %s, %.2f× the null call, over the 1.3× of the target before any other work: the target cannot be met under this meter by any design that copies with the kernel's copy routines.  door_call measures %.2f× (%s over the null call: %s of copying, %s of pinning the other side's pages and the larger path).\n\n",
+		       eng(c4 - c0), eng(2 * (c4 - c0)), (d + 2 * (c4 - c0)) / d, d4 / d,
+		       eng(d4 - d), eng(2 * (c4 - c0)), eng(d4 - d - 2 * (c4 - c0)))
+	}
+	wall_notes()
+	if (("door", "slab_objects_per_item") in mem) {
+		print "### Memory per door"
+		print ""
+		printf("A door is a file: the file (`filp`, 256 bytes) and its security blob (`lsm_file_cache`, 24 bytes) come with any descriptor.  The module's own share is its 192-byte record (kmalloc-cg-192); the dentry and inode are shared by all doors.  Measured: %s bytes a door.\n\n",
+		       bytes(mem["door", "slab_objects_per_item"]))
+	}
+}
+
+function wall_rt(mech, place,    k) {
+	k = "wall" SUBSEP place SUBSEP mech SUBSEP 0
+	return k in med ? sprintf("%s (%s–%s)", dur(med[k]), dur(lo[k]), dur(hi[k])) : "not measured"
+}
+
+# The wall-clock targets: what the guest is, and the floor in it.
+function wall_notes(    c1, c2) {
+	if (!("wall" in seen_meter))
+		return
+	print "### The wall-clock targets"
+	print ""
+	printf("Null round trips, unpinned, median (range) of the repetitions: door_call %s, bare hand-off %s, pipe %s, futex %s.  ",
+	       wall_rt("door", "unpinned"), wall_rt("handoff", "unpinned"),
+	       wall_rt("pipe", "unpinned"), wall_rt("futex", "unpinned"))
+	print "The guest's two CPUs are QEMU TCG threads on a host of two CPUs that other engineers' VMs share (see the load averages above): a round trip that crosses CPUs waits for the host to run the other vCPU's thread, and how long that takes depends on the host's load more than on the guest.  The verdicts above compare the ranges, not just the medians: a target is met only if every pairing of repetitions meets it."
+	print ""
+	c1 = "door" SUBSEP 1 SUBSEP 2
+	c2 = "door" SUBSEP 2 SUBSEP 2
+	if ((c1 in cmed) && (c2 in cmed))
+		printf("Two clients against two server threads can reach twice the calls of one only if each client and its server thread keep a vCPU of their own, and the host gives the VM both of its CPUs: with the host shared, the 2-client figure measures the host's spare CPU as much as the module.  The module does what it can from the inside: the hand-off wake-ups say WF_SYNC, the dispatch prefers the parked thread that last ran on the caller's CPU, the server thread parks again before its caller is woken, the lock is taken briefly (once by the caller, two or three times by the server thread).  Measured: %.0f calls/s with one client, %.0f with two (%.2f×).\n\n",
+		       cmed[c1], cmed[c2], cmed[c2] / cmed[c1])
+}
+
 END {
 	sort_num(sizes, nsize)
 	sort_num(clients, nclients)
@@ -375,4 +449,5 @@ END {
 	}
 	printf("## Targets (issue 4)\n\n")
 	targets()
+	target_notes()
 }
