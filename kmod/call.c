@@ -583,7 +583,6 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	if (args->desc_num) {
 		ret = door_files_get(&call->rfiles, args->desc_ptr,
 				     args->desc_num);
-		door_files_close_released(&call->rfiles, ret);
 	}
 	if (!ret && size <= DOOR_INLINE_MAX) {
 		if (size && copy_from_user(call->inl, data, size))
@@ -595,10 +594,17 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 		error = left > 0 ? -EFAULT : left;
 		placed = true;
 	}
+	/*
+	 * DOOR_RELEASE ones go now, unless our results pointer was bad: the
+	 * thread keeps the call then, and may return them again.  Dropped
+	 * unlocked: a door of ours among them takes our lock.
+	 */
+	door_files_close_released(&call->rfiles, ret);
+	if (ret)
+		door_files_put(&call->rfiles);
 
 	spin_lock(&ctx->lock);
 	if (ret && !call->abandoned) {
-		door_files_put(&call->rfiles);
 		call->busy = false;	/* the server may try again */
 		spin_unlock(&ctx->lock);
 		return ret;

@@ -395,6 +395,86 @@ static int results_efault(void)
 	return WEXITSTATUS(status);
 }
 
+/*
+ * return-release: a server returns results whose data pointer is bad,
+ * with a DOOR_RELEASE descriptor.  DOOR_IOC_RETURN fails with EFAULT and
+ * the thread still holds the call, to return again (abi.rst); the
+ * descriptor must then still be open, as it stays open when a call fails
+ * with EFAULT: the kernel closes it before it finds the pointer bad, and
+ * the server's second return passes a closed descriptor, or one a
+ * thread has opened since under the same number.
+ */
+static int rr_ctx;
+static _Atomic int rr_open = -1;
+
+static void *rr_server(void *arg)
+{
+	static char buf[4096];
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int rel = fcntl(null, F_DUPFD_CLOEXEC, 900);
+	struct door_udesc d = {
+		.d_attributes = DOOR_DESCRIPTOR | DOOR_RELEASE,
+		.d_descriptor = rel,
+	};
+	struct door_return_args a = {
+		.buf = (unsigned long)buf,
+		.buf_size = sizeof(buf),
+	};
+
+	(void)arg;
+	if (ioctl(rr_ctx, DOOR_IOC_RETURN, &a))
+		_exit(2);
+	memset(&a, 0, sizeof(a));
+	a.data_ptr = 8;				/* never mapped */
+	a.data_size = 16;
+	a.desc_ptr = (unsigned long)&d;
+	a.desc_num = 1;
+	if (!ioctl(rr_ctx, DOOR_IOC_RETURN, &a) || errno != EFAULT)
+		_exit(2);
+	rr_open = fcntl(rel, F_GETFD) >= 0;
+	/* the call is still ours: answer it properly */
+	memset(&a, 0, sizeof(a));
+	a.flags = DOOR_RETURN_EXIT;
+	ioctl(rr_ctx, DOOR_IOC_RETURN, &a);
+	return NULL;
+}
+
+static int return_release_child(void)
+{
+	struct door_call_args call = { 0 };
+	pthread_t th;
+	int ret;
+
+	rr_ctx = ctx_new();
+	call.fd = door_new(rr_ctx, 0);
+	pthread_create(&th, NULL, rr_server, NULL);
+	ret = ioctl(rr_ctx, DOOR_IOC_CALL, &call) ? errno : 0;
+	pthread_join(th, NULL);
+	if (ret || rr_open < 0) {
+		printf("doorrepro: return-release: the call: %s\n",
+		       strerror(ret));
+		return 2;
+	}
+	if (rr_open) {
+		printf("ok return-release\n");
+		return 0;
+	}
+	printf("BUG return-release: DOOR_IOC_RETURN failed with EFAULT, the server still holds the call, and its DOOR_RELEASE descriptor is closed\n");
+	return 1;
+}
+
+static int return_release(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(return_release_child());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return 2;
+	return WEXITSTATUS(status);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -403,6 +483,7 @@ static const struct {
 	{ "abandon-fds", abandon_fds },
 	{ "attach-eexist", attach_eexist },
 	{ "results-efault", results_efault },
+	{ "return-release", return_release },
 };
 
 int main(int argc, char **argv)
