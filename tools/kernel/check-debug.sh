@@ -95,7 +95,7 @@ if [ -z "$module" ]; then
 	rm -rf "$src"
 	mkdir -p "$src"
 	(cd "$top" && find Kbuild kmod uapi -type f \
-		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) ! -name '*.mod.c' \
 		-print0 | xargs -0 cp --parents -t "$src")
 	nice make -s -C "$kdir" M="$src" modules
 	module=$src/kmod/doors.ko
