@@ -5,6 +5,7 @@
  * at the end) and the chaos children its client threads fork.
  */
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <malloc.h>
@@ -25,19 +26,43 @@
 
 static struct proc the_proc;
 static door_server_func_t *lib_server_default;
+static __thread struct thread *self;	/* for the crash report */
 
 static void on_signal(int sig)
 {
 	(void)sig;
 }
 
+/*
+ * SIGSEGV, SIGBUS: where, and what the thread was doing, then die of it
+ * (the handler is reset: the access faults again).
+ */
+static void on_crash(int sig, siginfo_t *si, void *uc)
+{
+	void *frames[32];
+	int n = backtrace(frames, ARRAY_SIZE(frames));
+
+	(void)uc;
+	say("CRASH: pid %d thread %d.%u: %s at address %p, code %d, doing: %s",
+	    getpid(), self ? self->idx : -1, self ? self->gen : 0,
+	    strsignal(sig), si->si_addr, si->si_code,
+	    self ? self->what : "(not a fuzzing thread)");
+	backtrace_symbols_fd(frames, n, 2);
+}
+
 static void signals_init(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction crash = {
+		.sa_sigaction = on_crash,
+		.sa_flags = SA_SIGINFO | SA_RESETHAND,
+	};
 
 	/* no SA_RESTART: they interrupt door calls and parked servers */
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGSEGV, &crash, NULL);
+	sigaction(SIGBUS, &crash, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -105,6 +130,7 @@ static void *thread_main(void *arg)
 	struct thread *t = arg;
 	struct proc *p = t->p;
 
+	self = t;
 	timer_arm(t);
 	fail_nth_open(t);
 	if (t->server)
@@ -452,6 +478,7 @@ void child_main(struct proc *p, struct thread *t, int sock)
 	unsigned int role, n, end;
 
 	rng_init(&t->rng, t->rng.s, 0xc41d);
+	self = t;
 	child_setup(p, t, sock);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	alarm(60);

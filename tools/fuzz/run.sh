@@ -95,7 +95,7 @@ grep -E '^(doorfuzz: seed [0-9]+: |storm |doorstorm: [0-9]+ storms|vm: )' \
 	"$log" || true
 if [ "$status" -ne 0 ]; then
 	echo "fuzz: FAIL (status $status); problems reported:"
-	grep -E '(UNEXPECTED|CORRUPT|CRASH|LEAK|HANG|FAIL):' "$log" | head -n 40 || true
+	grep -E '(UNEXPECTED|CORRUPT|CRASH|LEAK|HANG|TIMEOUT|FAIL):' "$log" | head -n 40 || true
 	exit 1
 fi
 echo "fuzz: ok"
