@@ -39,6 +39,9 @@ struct conc_cfg {
 struct result {
 	uint64_t calls;
 	uint64_t ns;
+	/* The client's context switches in those ns (rt only). */
+	uint64_t vcsw;		/* voluntary: it blocked */
+	uint64_t ivcsw;		/* involuntary: it was preempted */
 };
 
 struct mechanism {
@@ -131,6 +134,7 @@ void json_begin(const char *test);
 void json_str(const char *key, const char *val);
 void json_u64(const char *key, uint64_t val);
 void json_num(const char *key, double val);
+void json_frac(const char *key, double val);	/* 3 decimals */
 void json_end(void);
 
 #endif /* DOORBENCH_H */

@@ -46,7 +46,7 @@ struct result call_threads(const struct conc_cfg *cfg,
 		.tv_sec = (time_t)(cfg->duration_ns / 1000000000u),
 		.tv_nsec = (long)(cfg->duration_ns % 1000000000u),
 	};
-	struct result r = { 0, 0 };
+	struct result r = { 0 };
 	pthread_barrier_t ready;
 	struct caller *c;
 	uint64_t start;

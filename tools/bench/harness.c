@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,15 +117,24 @@ void interrupt_on_client_exit(void)
 struct result client_loop(const struct bench_cfg *cfg,
 			  void (*trip)(void *ctx, unsigned long i), void *ctx)
 {
+	struct rusage ru0, ru1;
 	unsigned long i;
 	uint64_t start;
 
 	for (i = 0; i < cfg->warmup; i++)
 		trip(ctx, i);
+	getrusage(RUSAGE_THREAD, &ru0);
 	start = now_ns();
 	for (; i < cfg->warmup + cfg->iters; i++)
 		trip(ctx, i);
-	return (struct result){ .calls = cfg->iters, .ns = now_ns() - start };
+	start = now_ns() - start;
+	getrusage(RUSAGE_THREAD, &ru1);
+	return (struct result){
+		.calls = cfg->iters,
+		.ns = start,
+		.vcsw = ru1.ru_nvcsw - ru0.ru_nvcsw,
+		.ivcsw = ru1.ru_nivcsw - ru0.ru_nivcsw,
+	};
 }
 
 void client_exit(int result_fd, struct result r)

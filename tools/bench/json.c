@@ -52,6 +52,12 @@ void json_num(const char *k, double val)
 	printf("%.1f", val);
 }
 
+void json_frac(const char *k, double val)
+{
+	key(k);
+	printf("%.3f", val);
+}
+
 /* Flushed line by line: a later failure keeps what was measured. */
 void json_end(void)
 {

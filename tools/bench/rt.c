@@ -90,9 +90,14 @@ static void calibrate(struct job *j, const struct rt_opts *o)
 		j->cfg.warmup = MAX_WARMUP;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* One repetition: ns, and the client's switches, per round trip. */
+struct rep {
+	double ns, vcsw, ivcsw;
+};
+
+static int cmp_rep(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double x = ((const struct rep *)a)->ns, y = ((const struct rep *)b)->ns;
 
 	return (x > y) - (x < y);
 }
@@ -112,7 +117,7 @@ static void sweep_point(const struct rt_opts *o, size_t size,
 			const struct placement *p)
 {
 	static struct job jobs[MAX_MECHANISMS];
-	static double per_trip[MAX_MECHANISMS][MAX_REPS];
+	static struct rep per_trip[MAX_MECHANISMS][MAX_REPS];
 	const struct mechanism *m;
 	const char *why;
 	size_t i, n = 0;
@@ -145,17 +150,24 @@ static void sweep_point(const struct rt_opts *o, size_t size,
 	for (rep = 0; rep < o->reps; rep++)
 		for (i = 0; i < n; i++) {
 			r = measure(&jobs[i]);
-			per_trip[i][rep] = (double)r.ns / (double)r.calls;
+			per_trip[i][rep] = (struct rep){
+				.ns = (double)r.ns / (double)r.calls,
+				.vcsw = (double)r.vcsw / (double)r.calls,
+				.ivcsw = (double)r.ivcsw / (double)r.calls,
+			};
 		}
 	for (i = 0; i < n; i++) {
-		qsort(per_trip[i], o->reps, sizeof(double), cmp_double);
+		qsort(per_trip[i], o->reps, sizeof(per_trip[i][0]), cmp_rep);
 		record_head(o, jobs[i].m, size, p);
 		json_u64("iters", jobs[i].cfg.iters);
 		json_u64("warmup", jobs[i].cfg.warmup);
 		json_u64("reps", o->reps);
-		json_num("median_ns", per_trip[i][o->reps / 2]);
-		json_num("min_ns", per_trip[i][0]);
-		json_num("max_ns", per_trip[i][o->reps - 1]);
+		json_num("median_ns", per_trip[i][o->reps / 2].ns);
+		json_num("min_ns", per_trip[i][0].ns);
+		json_num("max_ns", per_trip[i][o->reps - 1].ns);
+		/* how the client waited, in the median repetition */
+		json_frac("client_vcsw", per_trip[i][o->reps / 2].vcsw);
+		json_frac("client_ivcsw", per_trip[i][o->reps / 2].ivcsw);
 		json_end();
 	}
 }

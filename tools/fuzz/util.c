@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/membarrier.h>
 
 #include "util.h"
 
@@ -390,7 +391,7 @@ int module_load(const char *path)
 	return ret;
 }
 
-void slab_sample(struct slab_sample *s)
+static void slab_read(struct slab_sample *s)
 {
 	FILE *f = fopen("/proc/slabinfo", "re");
 	char line[512], name[64];
@@ -412,6 +413,77 @@ void slab_sample(struct slab_sample *s)
 			s->kmalloc_cg += active;
 	}
 	fclose(f);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, text, strlen(text)) < 0) {
+		/* best effort: the count is only less settled */
+	}
+	close(fd);
+}
+
+/*
+ * One round of pushing freed objects back to their caches: the shrinkers
+ * (drop_caches 2, plus 4 to log it once only; kfree_rcu's batches wait
+ * up to 5 s for theirs, or for its shrinker), an RCU grace period
+ * (MEMBARRIER_CMD_GLOBAL is a synchronize_rcu(); files and dentries are
+ * freed after one) and, per cache, a shrink, which on a
+ * KASAN kernel also empties the quarantine of it.
+ */
+static void slab_push(void)
+{
+	static const char *const caches[] = { "filp", "dentry" };
+	char path[PATH_MAX];
+	unsigned int i;
+	DIR *d;
+	struct dirent *e;
+
+	write_file("/proc/sys/vm/drop_caches", "6");
+	syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+	for (i = 0; i < ARRAY_SIZE(caches); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 caches[i]);
+		write_file(path, "1");
+	}
+	d = opendir("/sys/kernel/slab");
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "kmalloc-cg-", 11))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
+			 e->d_name);
+		write_file(path, "1");
+	}
+	closedir(d);
+}
+
+/*
+ * Freed objects reach their cache late (RCU, kfree_rcu's batching,
+ * KASAN's quarantine), so push them back until two rounds in a row free
+ * nothing more of the three counts, at most 50 rounds.
+ */
+void slab_sample(struct slab_sample *s)
+{
+	struct slab_sample prev;
+	unsigned int round, still = 0;
+
+	slab_read(s);
+	for (round = 0; round < 50 && still < 2; round++) {
+		prev = *s;
+		slab_push();
+		slab_read(s);
+		if (s->filp < prev.filp || s->dentry < prev.dentry ||
+		    s->kmalloc_cg < prev.kmalloc_cg)
+			still = 0;
+		else
+			still++;
+	}
 }
 
 void rseq_off(char **argv)
