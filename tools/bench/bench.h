@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define CPU_ANY		(-1)	/* unpinned */
 
 struct bench_cfg {

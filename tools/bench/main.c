@@ -31,7 +31,7 @@ const struct mechanism *const mechanisms[] = {
 	&handoff_mechanism,
 	&kcopy_mechanism,
 };
-const size_t nr_mechanisms = sizeof(mechanisms) / sizeof(mechanisms[0]);
+const size_t nr_mechanisms = ARRAY_SIZE(mechanisms);
 
 static const struct {
 	const char *name;
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	/* A peer that dies must show up as EPIPE, not kill the other side. */
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		err(1, "signal(SIGPIPE)");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
 	usage(stderr);

@@ -59,6 +59,8 @@ r["test"] == "rt" {
 		lo[k] = r["min_ns"]
 		hi[k] = r["max_ns"]
 		nreps[k] = r["reps"]
+		vcsw[k] = r["client_vcsw"]
+		ivcsw[k] = r["client_ivcsw"]
 		reps[r["meter"]] = r["reps"]
 	}
 }
@@ -272,9 +274,9 @@ function range_verdict(low, high, limit, below) {
 	return low >= limit ? "met" : high < limit ? "**not met**" : "inconclusive (spread)"
 }
 
-function ratio_row(what, a, b, limit, meter,    ka, kb, v) {
-	ka = meter SUBSEP "unpinned" SUBSEP a SUBSEP 0
-	kb = meter SUBSEP "unpinned" SUBSEP b SUBSEP 0
+function ratio_row(what, a, b, limit, meter, place,    ka, kb, v) {
+	ka = meter SUBSEP place SUBSEP a SUBSEP 0
+	kb = meter SUBSEP place SUBSEP b SUBSEP 0
 	if (!(ka in med) || !(kb in med)) {
 		printf("| %s | not measured | |\n", what)
 		return
@@ -289,12 +291,17 @@ function ratio_row(what, a, b, limit, meter,    ka, kb, v) {
 		       hi[ka] / lo[kb], range_verdict(lo[ka] / hi[kb], hi[ka] / lo[kb], limit, 1))
 }
 
-function targets(    k0, k4, c, c1, c2, v) {
+function targets(    k0, k4, c, c1, c2, v, i, p) {
 	print "| target | measured | |"
 	print "| --- | --- | --- |"
-	ratio_row("null door_call ≤ 0.85× futex ping-pong (instructions)", "door", "futex", 0.85, "icount")
-	ratio_row("null door_call ≤ 0.45× Unix stream socket (instructions)", "door", "unix", 0.45, "icount")
-	ratio_row("null door_call ≤ 0.35× Binder (instructions)", "door", "binder", 0.35, "icount")
+	for (i = 1; i <= 3; i++) {
+		p = icount_places[i]
+		if (!(("icount", p) in seen))
+			continue
+		ratio_row("null door_call ≤ 0.85× futex ping-pong (instructions" place_what[p] ")", "door", "futex", 0.85, "icount", p)
+		ratio_row("null door_call ≤ 0.45× Unix stream socket (instructions" place_what[p] ")", "door", "unix", 0.45, "icount", p)
+		ratio_row("null door_call ≤ 0.35× Binder (instructions" place_what[p] ")", "door", "binder", 0.35, "icount", p)
+	}
 	k0 = "icount" SUBSEP "unpinned" SUBSEP "door" SUBSEP 0
 	k4 = "icount" SUBSEP "unpinned" SUBSEP "door" SUBSEP 4096
 	if ((k0 in med) && (k4 in med)) {
@@ -310,7 +317,7 @@ function targets(    k0, k4, c, c1, c2, v) {
 		       copies("icount", "binder") == "" ? "n/a" : copies("icount", "binder"), c, verdict(c + 0 <= 2.2))
 	else
 		print "| 1 MiB moves with a single copy | not measured | |"
-	ratio_row("wall clock, 2 CPUs, unpinned: null door_call ≤ 0.5× pipe", "door", "pipe", 0.5, "wall")
+	ratio_row("wall clock, 2 CPUs, unpinned: null door_call ≤ 0.5× pipe", "door", "pipe", 0.5, "wall", "unpinned")
 	c1 = "door" SUBSEP 1 SUBSEP 2
 	c2 = "door" SUBSEP 2 SUBSEP 2
 	if ((c1 in cmed) && (c2 in cmed)) {
@@ -331,9 +338,58 @@ function targets(    k0, k4, c, c1, c2, v) {
 	print ""
 }
 
-function icount_rt(mech, size,    k) {
-	k = "icount" SUBSEP "unpinned" SUBSEP mech SUBSEP size
+function icount_rt(mech, size, place,    k) {
+	k = "icount" SUBSEP (place == "" ? "unpinned" : place) SUBSEP mech SUBSEP size
 	return k in med ? med[k] : ""
+}
+
+# How the client of each mechanism waited: blocked (a voluntary switch)
+# or preempted by the peer it woke (involuntary), per round trip.
+function switches(mech, place,    k) {
+	k = "icount" SUBSEP place SUBSEP mech SUBSEP 0
+	if (!(k in vcsw) || vcsw[k] == "")
+		return "?"
+	return sprintf("%.2f / %.2f", vcsw[k], ivcsw[k])
+}
+
+# The null-call targets against the floor, in each scheduling pattern.
+function floor_table(    i, j, p, h, d, f, lim, c, n) {
+	print "| pattern | target | limit | the floor alone | room left for module + libdoor | they take now |"
+	print "| --- | --- | ---: | ---: | ---: | ---: |"
+	n = split("futex 0.85 unix 0.45 binder 0.35", c, " ")
+	for (j = 1; j <= 3; j++) {
+		p = icount_places[j]
+		h = icount_rt("handoff", 0, p)
+		d = icount_rt("door", 0, p)
+		if (h == "" || d == "")
+			continue
+		for (i = 1; i < n; i += 2) {
+			f = icount_rt(c[i], 0, p)
+			if (f == "")
+				continue
+			lim = c[i + 1] * f
+			printf("| %s | ≤ %s× %s (%s) | %s | %.2f× | %s | %s |\n", place_name[p], c[i + 1], c[i],
+			       eng(f), eng(lim), h / f, lim - h >= 0 ? eng(lim - h) : "none: below the floor", eng(d - h))
+		}
+	}
+	print ""
+}
+
+function pattern_table(    i, j, p, m, s) {
+	print "| mechanism | " place_name["unpinned"] " | " place_name["block"] " | " place_name["preempt"] " |"
+	print "| --- | ---: | ---: | ---: |"
+	for (i = 0; i < nmech; i++) {
+		m = mechs[i]
+		if (icount_rt(m, 0, "block") == "")
+			continue
+		s = "| " m " |"
+		for (j = 1; j <= 3; j++) {
+			p = icount_places[j]
+			s = s " " (icount_rt(m, 0, p) == "" ? "" : eng(icount_rt(m, 0, p)) " (" switches(m, p) ")") " |"
+		}
+		print s
+	}
+	print ""
 }
 
 # Why the unmet targets are not met, from the same records: the bare
@@ -347,20 +403,16 @@ function target_notes(    h, r, d, f, u, b, d4, c0, c4, c, lim, name, i, n) {
 		return
 	print "### What the null-call targets ask of a module"
 	print ""
-	printf("The bare hand-off (doors_handoff.ko: an ioctl that wakes the peer parked in its ioctl and sleeps, one spinlock, `wake_up_process()` and `schedule()` a side, nothing else) costs %s instructions a round trip in this boot.  A door call is that floor plus the doors module's work (doorraw − handoff: %s) plus libdoor's (door_call − doorraw: %s): %s.  Each target, as the most that module and libdoor together may add to the floor:\n\n",
+	printf("The bare hand-off (doors_handoff.ko: an ioctl that wakes the peer parked in its ioctl and sleeps, one spinlock, `wake_up_process()` and `schedule()` a side, nothing else) costs %s instructions a round trip in this boot.  A door call is that floor plus the doors module's work (doorraw − handoff: %s) plus libdoor's (door_call − doorraw: %s): %s.\n\n",
 	       eng(h), eng(r - h), eng(d - r), eng(d))
-	print "| target | limit | the floor alone | room left for module + libdoor | they take now |"
-	print "| --- | ---: | ---: | ---: | ---: |"
-	n = split("futex 0.85 unix 0.45 binder 0.35", c, " ")
-	for (i = 1; i < n; i += 2) {
-		f = icount_rt(c[i], 0)
-		if (f == "")
-			continue
-		lim = c[i + 1] * f
-		printf("| ≤ %s× %s (%s) | %s | %.2f× | %s | %s |\n", c[i + 1], c[i],
-		       eng(f), eng(lim), h / f, lim - h >= 0 ? eng(lim - h) : "none: below the floor", eng(d - h))
+	if (("icount", "block") in seen) {
+		print "On one CPU the peers' figures depend on whether waking the peer preempts the waker.  If it does, the waker's next wait finds its answer already there and does not block: a futex or pipe round trip then takes one real wake-up, not two.  With CFS's default wake-up granularity (1 ms) that depends on how far apart the virtual run times of the two processes happened to start, so from one boot, or one fork, to the next a peer's figure moves between its two patterns.  doorbench measures both, on the same boot: *block* sets `wakeup_granularity_ns` to 4 s (wake-ups never preempt: every waiter blocks), *preempt* sets it to 0 (a wake-up preempts whenever CFS allows).  A door call always blocks in its call, so it takes two wake-ups either way, as the bare hand-off does.  Instructions per null round trip, and the client's context switches per round trip (voluntary / involuntary):"
+		print ""
+		pattern_table()
 	}
+	print "Each target, as the most that module and libdoor together may add to the floor, in each pattern:"
 	print ""
+	floor_table()
 	print "The floor is made of the two system calls (entry, `ioctl` dispatch, security hook, exit) and the two wake-ups and context switches between processes (run-queue accounting, PSI, `switch_mm`, FPU state): kernel code a module cannot bypass on 6.1 (it cannot call `try_to_wake_up()` itself nor switch tasks directly, and `preempt_enable_no_resched` is off-limits).  Where the floor leaves no room, the target is out of reach of any module; where it leaves some, the row says how much of the module's and libdoor's work would have to go."
 	print ""
 	d4 = icount_rt("door", 4096)
@@ -415,6 +467,13 @@ END {
 	what_label["caller"] = "calling thread, blocked on a futex"
 	what_label["call"] = "call in flight"
 
+	split("unpinned block preempt", icount_places, " ")
+	place_name["unpinned"] = "default"
+	place_name["block"] = "block"
+	place_name["preempt"] = "preempt"
+	place_what["unpinned"] = ""
+	place_what["block"] = "; wake-ups never preempt"
+	place_what["preempt"] = "; wake-ups preempt"
 	if ("icount" in seen_meter) {
 		printf("## Meter mode: instructions per round trip\n\n")
 		printf("Guest kernel %s, %d CPU, Binder: %s.  Instructions per round trip, payload bytes each way; median (minimum–maximum) where repetitions differed.\n\n",

@@ -6,12 +6,24 @@
  * the mechanisms taking turns, so that a disturbance on a loaded host
  * spreads over all of them.  One record per mechanism, size and
  * placement: the median, minimum and maximum nanoseconds per round trip.
+ *
+ * Two placements set the scheduler instead of CPUs: on one CPU, whether
+ * a wake-up preempts the waker decides whether the waker's next wait
+ * blocks (futex, pipe, eventfd and sockets take fewer steps when it
+ * does not need to), and with CFS's default granularity that depends on
+ * how far apart the two processes' virtual run times happened to start.
+ * "block" makes every waiter block (wakeup_granularity_ns 4 s: wake-ups
+ * never preempt), "preempt" makes a wake-up preempt whenever CFS allows
+ * (0 ns).
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "bench.h"
 
@@ -20,17 +32,22 @@
 #define MAX_SIZES	16
 #define MAX_REPS	99
 #define MAX_WARMUP	1000
+#define MAX_PLACES	5
 
 struct placement {
 	const char *name;
 	int server_cpu, client_cpu;
+	/* CFS's wakeup_granularity_ns meanwhile, or NULL to leave it */
+	const char *wakeup_gran;
 };
+
+#define WAKEUP_GRAN	"/sys/kernel/debug/sched/wakeup_granularity_ns"
 
 struct rt_opts {
 	const char *meter;
 	size_t sizes[MAX_SIZES], nr_sizes;
 	bool *selected;
-	struct placement places[3];
+	struct placement places[MAX_PLACES];
 	size_t nr_places;
 	unsigned long reps, budget_ns, min_iters, max_iters;
 };
@@ -175,25 +192,54 @@ static void sweep_point(const struct rt_opts *o, size_t size,
 static void parse_places(struct rt_opts *o, char *list,
 			 const unsigned long *cpus)
 {
-	static const char *const names[] = { "unpinned", "same", "cross" };
+	static const char *const names[] = {
+		"unpinned", "same", "cross", "block", "preempt",
+	};
+	static const char *const gran[] = {
+		NULL, NULL, NULL, "4000000000", "0",
+	};
 	char *name, *save;
 	size_t i;
 
 	o->nr_places = 0;
 	for (name = strtok_r(list, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < ARRAY_SIZE(names); i++)
 			if (!strcmp(name, names[i]))
 				break;
-		if (i == 3 || o->nr_places == 3)
-			errx(2, "--place: unpinned, same or cross, not '%s'",
+		if (i == ARRAY_SIZE(names) || o->nr_places == MAX_PLACES)
+			errx(2, "--place: unpinned, same, cross, block or preempt, not '%s'",
 			     name);
 		o->places[o->nr_places++] = (struct placement){
 			.name = names[i],
-			.server_cpu = i ? (int)cpus[0] : CPU_ANY,
-			.client_cpu = i ? (int)cpus[i == 1 ? 0 : 1] : CPU_ANY,
+			.server_cpu = i == 1 || i == 2 ? (int)cpus[0] : CPU_ANY,
+			.client_cpu = i == 1 || i == 2 ?
+				(int)cpus[i == 1 ? 0 : 1] : CPU_ANY,
+			.wakeup_gran = gran[i],
 		};
 	}
+}
+
+/* Write CFS's wakeup granularity (debugfs), keeping the old value. */
+static void wakeup_gran_set(const char *val, char old[32])
+{
+	FILE *f;
+
+	if (access(WAKEUP_GRAN, F_OK) &&
+	    mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
+	    errno != EBUSY)
+		err(1, "mount debugfs");
+	if (old) {
+		f = fopen(WAKEUP_GRAN, "re");
+		if (!f || !fgets(old, 32, f))
+			err(1, "%s", WAKEUP_GRAN);
+		fclose(f);
+	}
+	f = fopen(WAKEUP_GRAN, "we");
+	if (!f)
+		err(1, "%s", WAKEUP_GRAN);
+	if (fputs(val, f) < 0 || fclose(f))
+		err(1, "writing %s to %s", val, WAKEUP_GRAN);
 }
 
 static void usage(FILE *f)
@@ -204,7 +250,8 @@ static void usage(FILE *f)
 		"  --sizes LIST      payload bytes each way (default 0,64,4K,64K,1M,16M)\n"
 		"  --only LIST       mechanisms (default: all)\n"
 		"  --place LIST      unpinned, same (both on CPU A), cross (server on A,\n"
-		"                    client on B) (default unpinned)\n"
+		"                    client on B), block or preempt (unpinned, wake-ups\n"
+		"                    never or always preempt) (default unpinned)\n"
 		"  --cpus A,B        (default 0,1)\n"
 		"  --reps N          repetitions (default 5)\n"
 		"  --budget-ms N     length of one repetition (default 50)\n"
@@ -294,8 +341,15 @@ int cmd_rt(int argc, char **argv)
 	o.nr_sizes = parse_sizes("--sizes", sizes, o.sizes, MAX_SIZES);
 	parse_places(&o, place, cpus);
 
-	for (i = 0; i < o.nr_places; i++)
+	for (i = 0; i < o.nr_places; i++) {
+		char old[32];
+
+		if (o.places[i].wakeup_gran)
+			wakeup_gran_set(o.places[i].wakeup_gran, old);
 		for (j = 0; j < o.nr_sizes; j++)
 			sweep_point(&o, o.sizes[j], &o.places[i]);
+		if (o.places[i].wakeup_gran)
+			wakeup_gran_set(old, NULL);
+	}
 	return 0;
 }
