@@ -642,7 +642,10 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 /*
  * The region mapped for arguments that did not fit the receive buffer is
  * kept for the thread's later calls (no fresh pages to fault in and clear
- * each time) until a call needs a bigger one or the thread exits.
+ * each time) until a call needs a bigger one or the thread exits; but one
+ * larger than DOOR_ARGMAP_KEEP is unmapped as soon as the thread returns
+ * from its call, so that a client cannot leave a server holding memory it
+ * made it allocate (Documentation/security.md, S7).
  */
 static void door_unmap_args(struct door_thread *t)
 {
@@ -851,6 +854,8 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		door_thread_free(ctx, t);
 		return 0;
 	}
+	if (t->argmap_len > DOOR_ARGMAP_KEEP)
+		door_unmap_args(t);
 	do {
 		ret = door_park(ctx, t, &nservers, parked);
 		parked = false;

@@ -41,6 +41,7 @@
 
 #include <linux/hashtable.h>
 #include <linux/kref.h>
+#include <linux/sizes.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -51,6 +52,8 @@
 #define DOOR_INLINE_MAX		512
 /* Descriptors per call or return (illumos door_max_desc). */
 #define DOOR_MAX_DESC		1024
+/* An argument region larger than this goes with its call (call.c). */
+#define DOOR_ARGMAP_KEEP	SZ_1M
 #define DOOR_FILES_INLINE	4
 
 /* Files passed with a call or its results, owned by the call record. */

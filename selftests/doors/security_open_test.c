@@ -12,6 +12,8 @@
  *       procedure runs
  *   S4  a bad receive buffer fails a large-argument call with EINTR in
  *       the client, as for small arguments
+ *   S7  an argument region larger than 1 MiB is unmapped when the
+ *       server returns from its call
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -325,6 +328,89 @@ TEST(S4_kernel_receive_buffer_large_args_eintr)
 	EXPECT_EQ(-1, ioctl(ctx, DOOR_IOC_CALL, &ca));
 	/* Actual: EFAULT. */
 	EXPECT_EQ(EINTR, errno);
+}
+
+/*
+ * S7.  Arguments that do not fit the receive buffer arrive in a region the
+ * module maps in the server.  The server thread below serves two calls,
+ * the first with size bytes, the second with a few (they fit its buffer),
+ * and tells, while it serves the second, whether the first one's region
+ * is still mapped: mincore() fails with ENOMEM on an unmapped range.
+ * Larger than 1 MiB, the region went when the thread returned from its
+ * call; up to 1 MiB it is kept for the thread's later calls.
+ */
+struct region_server {
+	int ctx;
+	int mapped;		/* out: 1, 0, or -1 on an error */
+};
+
+static void *serve_region(void *arg)
+{
+	struct region_server *s = arg;
+	unsigned char buf[64], vec[1024];
+	struct door_return_args ra = {
+		.buf = (uintptr_t)buf, .buf_size = sizeof(buf),
+	};
+	__u64 first, size;
+
+	s->mapped = -1;
+	while (ioctl(s->ctx, DOOR_IOC_RETURN, &ra))
+		if (errno != EINTR)
+			return NULL;
+	first = ra.inv.data_ptr;
+	size = ra.inv.data_size;
+	while (ioctl(s->ctx, DOOR_IOC_RETURN, &ra))
+		if (errno != EINTR)
+			return NULL;
+	if (first % getpagesize() || size > sizeof(vec) * getpagesize())
+		return NULL;
+	if (!mincore((void *)(uintptr_t)first, size, vec))
+		s->mapped = 1;
+	else if (errno == ENOMEM)
+		s->mapped = 0;
+	while (ioctl(s->ctx, DOOR_IOC_RETURN, &ra) && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* The mapped flag for a first call of size bytes, or -2 on a failure. */
+static int region_after_call(size_t size)
+{
+	static struct region_server s;
+	struct door_call_args ca = { 0 };
+	pthread_t thread;
+	char *data;
+
+	s.ctx = ctx_open();
+	ca.fd = s.ctx < 0 ? -1 : create_door(s.ctx);
+	data = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ca.fd < 0 || data == MAP_FAILED ||
+	    pthread_create(&thread, NULL, serve_region, &s))
+		return -2;
+	/* untouched memory: the client's pages are the zero page */
+	ca.data_ptr = (uintptr_t)data;
+	ca.data_size = size;
+	if (ioctl(s.ctx, DOOR_IOC_CALL, &ca))
+		return -2;
+	ca.data_ptr = (uintptr_t)data;
+	ca.data_size = 8;
+	ca.rbuf = 0;
+	ca.rsize = 0;
+	if (ioctl(s.ctx, DOOR_IOC_CALL, &ca))
+		return -2;
+	munmap(data, size);
+	return s.mapped;
+}
+
+TEST(S7_large_argument_region_unmapped_after_call)
+{
+	/* Actual: 1, the region stayed until a larger call or the exit. */
+	EXPECT_EQ(0, region_after_call(2 << 20));
+}
+
+TEST(S7_argument_region_of_1_mib_kept)
+{
+	EXPECT_EQ(1, region_after_call(1 << 20));
 }
 
 DOORS_HARNESS_MAIN
