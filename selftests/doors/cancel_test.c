@@ -20,6 +20,7 @@
 #include <door.h>
 
 #include "harness.h"
+#include "procs.h"
 #include "util.h"
 
 enum { ENABLED, ENABLED_NO_CANCEL, DEFAULT, ECHO, NDOORS };
@@ -72,15 +73,6 @@ static void blocking(void *cookie, char *argp, size_t arg_size,
 	door_return("late", 5, NULL, 0);
 }
 
-static void echo(void *cookie, char *argp, size_t arg_size,
-		 door_desc_t *dp, uint_t n_desc)
-{
-	(void)cookie;
-	(void)dp;
-	(void)n_desc;
-	door_return(argp, arg_size, NULL, 0);
-}
-
 static int make_doors(int *fds)
 {
 	static const uint_t attrs[NDOORS] = {
@@ -89,7 +81,7 @@ static int make_doors(int *fds)
 	int i;
 
 	for (i = 0; i < NDOORS; i++) {
-		fds[i] = door_create(i == ECHO ? echo : blocking,
+		fds[i] = door_create(i == ECHO ? echo_proc : blocking,
 				     (void *)&hows[i], attrs[i]);
 		if (fds[i] < 0)
 			return -1;
@@ -128,20 +120,6 @@ FIXTURE_TEARDOWN(server)
 	kill_server(self->server);
 }
 
-struct interrupter {
-	pthread_t target;
-	int inside;
-};
-
-static void *interrupt_when_inside(void *arg)
-{
-	struct interrupter *in = arg;
-
-	if (!await(in->inside))
-		pthread_kill(in->target, SIGUSR1);
-	return NULL;
-}
-
 /* Call door d and give up once its procedure runs. */
 static void give_up(struct __test_metadata *_metadata, int d)
 {
@@ -167,17 +145,7 @@ static char next_report(struct __test_metadata *_metadata)
 
 static void echo_ok(struct __test_metadata *_metadata, int d)
 {
-	char rbuf[16] = "";
-	door_arg_t arg = {
-		.data_ptr = "ping",
-		.data_size = 5,
-		.rbuf = rbuf,
-		.rsize = sizeof(rbuf),
-	};
-
-	ASSERT_EQ(0, door_call(d, &arg));
-	EXPECT_EQ(5U, arg.data_size);
-	EXPECT_STREQ("ping", arg.data_ptr);
+	ASSERT_EQ(0, echo_check(d)) TH_LOG("%s", strerror(errno));
 }
 
 /* Nothing more was reported: the pipe is empty once the server is gone. */

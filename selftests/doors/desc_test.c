@@ -1150,21 +1150,6 @@ TEST_F(server, server_table_full_emfile)
 	EXPECT_EQ(before - 1, fd_count());
 }
 
-/* Signal target once the server procedure runs. */
-struct interrupter {
-	pthread_t target;
-	int inside;
-};
-
-static void *interrupt_when_inside(void *arg)
-{
-	struct interrupter *in = arg;
-
-	if (!await(in->inside))
-		pthread_kill(in->target, SIGUSR1);
-	return NULL;
-}
-
 /*
  * The client gave up: the server's door_return() with DOOR_RELEASE
  * descriptors closes them, and nobody gets them.

@@ -19,6 +19,7 @@
 #include <door.h>
 
 #include "harness.h"
+#include "procs.h"
 #include "util.h"
 
 enum { BLOCK, ECHO, EXIT, NDOORS };
@@ -26,39 +27,7 @@ enum { BLOCK, ECHO, EXIT, NDOORS };
 /* Server side.  inside: "the procedure runs"; release: "return now". */
 static int inside[2], release[2];
 
-#define BIG_RESULTS	65536
-
-/* Arguments: none, or the size of the results (up to BIG_RESULTS). */
-static void block(void *cookie, char *argp, size_t arg_size,
-		  door_desc_t *dp, uint_t n_desc)
-{
-	static char results[BIG_RESULTS];
-	uint64_t size = 0;
-
-	(void)cookie;
-	(void)dp;
-	(void)n_desc;
-	if (arg_size == sizeof(size))
-		memcpy(&size, argp, sizeof(size));
-	if (size > sizeof(results))
-		size = 0;
-	memset(results, 'r', size);
-	notify(inside[1]);
-	await(release[0]);
-	if (size)
-		door_return(results, size, NULL, 0);
-	else
-		door_return("done", 5, NULL, 0);
-}
-
-static void echo(void *cookie, char *argp, size_t arg_size,
-		 door_desc_t *dp, uint_t n_desc)
-{
-	(void)cookie;
-	(void)dp;
-	(void)n_desc;
-	door_return(argp, arg_size, NULL, 0);
-}
+static struct gate gate = { inside, release };
 
 static void exit_now(void *cookie, char *argp, size_t arg_size,
 		     door_desc_t *dp, uint_t n_desc)
@@ -86,13 +55,14 @@ static void *server_thread(void *arg)
 /* One server thread, made here: libdoor makes none. */
 static int make_doors(int *fds)
 {
-	door_server_procedure_t *procs[NDOORS] = { block, echo, exit_now };
+	door_server_procedure_t *procs[NDOORS] = { gate_proc, echo_proc, exit_now };
 	pthread_t thread;
 	int i;
 
 	door_server_create(NULL);
 	for (i = 0; i < NDOORS; i++) {
-		fds[i] = door_create(procs[i], NULL, 0);
+		fds[i] = door_create(procs[i],
+				     i == BLOCK ? &gate : NULL, 0);
 		if (fds[i] < 0)
 			return -1;
 	}
@@ -161,17 +131,7 @@ FIXTURE_TEARDOWN(server)
 
 static void echo_ok(struct __test_metadata *_metadata, int fd)
 {
-	char rbuf[16] = "";
-	door_arg_t arg = {
-		.data_ptr = "ping",
-		.data_size = 5,
-		.rbuf = rbuf,
-		.rsize = sizeof(rbuf),
-	};
-
-	ASSERT_EQ(0, door_call(fd, &arg)) TH_LOG("%s", strerror(errno));
-	EXPECT_EQ(5U, arg.data_size);
-	EXPECT_STREQ("ping", arg.data_ptr);
+	ASSERT_EQ(0, echo_check(fd)) TH_LOG("%s", strerror(errno));
 }
 
 /* The server is gone: reap it, so the fixture does not kill a stranger. */
@@ -269,7 +229,7 @@ TEST_F(server, client_killed_then_serves)
 /* Results too big to travel inline, for a client that is gone. */
 TEST_F(server, client_killed_large_results_then_serves)
 {
-	client_killed(_metadata, self, BIG_RESULTS);
+	client_killed(_metadata, self, GATE_BIG_RESULTS);
 }
 
 /* The call holds the door, not the descriptor. */

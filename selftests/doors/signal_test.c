@@ -20,6 +20,7 @@
 #include <door.h>
 
 #include "harness.h"
+#include "procs.h"
 #include "util.h"
 
 enum { BLOCK, ECHO, STATS, NDOORS };
@@ -28,39 +29,14 @@ enum { BLOCK, ECHO, STATS, NDOORS };
 static int inside[2], release[2];
 static volatile sig_atomic_t signals_seen, return_failures;
 
-#define BIG_RESULTS	65536
+static struct gate gate = { inside, release };
 
-/* Arguments: none, or the size of the results (up to BIG_RESULTS). */
+/* The gate, counting the door_return() failures. */
 static void block(void *cookie, char *argp, size_t arg_size,
 		  door_desc_t *dp, uint_t n_desc)
 {
-	static char results[BIG_RESULTS];
-	uint64_t size = 0;
-
-	(void)cookie;
-	(void)dp;
-	(void)n_desc;
-	if (arg_size == sizeof(size))
-		memcpy(&size, argp, sizeof(size));
-	if (size > sizeof(results))
-		size = 0;
-	memset(results, 'r', size);
-	notify(inside[1]);
-	await(release[0]);
-	if (size)
-		door_return(results, size, NULL, 0);
-	else
-		door_return("done", 5, NULL, 0);
+	gate_proc(cookie, argp, arg_size, dp, n_desc);
 	return_failures++;
-}
-
-static void echo(void *cookie, char *argp, size_t arg_size,
-		 door_desc_t *dp, uint_t n_desc)
-{
-	(void)cookie;
-	(void)dp;
-	(void)n_desc;
-	door_return(argp, arg_size, NULL, 0);
 }
 
 static void stats(void *cookie, char *argp, size_t arg_size,
@@ -101,14 +77,15 @@ static void *server_thread(void *arg)
 static int make_doors(int *fds)
 {
 	struct sigaction sa = { .sa_handler = count_signal };
-	door_server_procedure_t *procs[NDOORS] = { block, echo, stats };
+	door_server_procedure_t *procs[NDOORS] = { block, echo_proc, stats };
 	pthread_t thread;
 	sigset_t usr1;
 	int i;
 
 	door_server_create(NULL);
 	for (i = 0; i < NDOORS; i++) {
-		fds[i] = door_create(procs[i], NULL, 0);
+		fds[i] = door_create(procs[i],
+				     i == BLOCK ? &gate : NULL, 0);
 		if (fds[i] < 0)
 			return -1;
 	}
@@ -131,21 +108,6 @@ static int set_handler(int flags)
 	struct sigaction sa = { .sa_handler = nothing, .sa_flags = flags };
 
 	return sigaction(SIGUSR1, &sa, NULL);
-}
-
-/* Signal target once the server procedure runs. */
-struct interrupter {
-	pthread_t target;
-	int inside;
-};
-
-static void *interrupt_when_inside(void *arg)
-{
-	struct interrupter *in = arg;
-
-	if (!await(in->inside))
-		pthread_kill(in->target, SIGUSR1);
-	return NULL;
 }
 
 /*
@@ -211,17 +173,7 @@ FIXTURE_TEARDOWN(server)
 
 static void echo_ok(struct __test_metadata *_metadata, int fd)
 {
-	char rbuf[16] = "";
-	door_arg_t arg = {
-		.data_ptr = "ping",
-		.data_size = 5,
-		.rbuf = rbuf,
-		.rsize = sizeof(rbuf),
-	};
-
-	ASSERT_EQ(0, door_call(fd, &arg));
-	EXPECT_EQ(5U, arg.data_size);
-	EXPECT_STREQ("ping", arg.data_ptr);
+	ASSERT_EQ(0, echo_check(fd)) TH_LOG("%s", strerror(errno));
 }
 
 /* Call BLOCK asking for size bytes of results; interrupt it inside. */
@@ -280,7 +232,7 @@ TEST_F(server, results_dropped_then_serves)
 /* Results too big to travel inline, for nobody. */
 TEST_F(server, large_results_dropped_then_serves)
 {
-	interrupted_call(_metadata, self->fd[BLOCK], BIG_RESULTS);
+	interrupted_call(_metadata, self->fd[BLOCK], GATE_BIG_RESULTS);
 	ASSERT_EQ(0, notify(release[1]));
 	echo_ok(_metadata, self->fd[ECHO]);
 	check_stats(_metadata, self->fd[STATS], 0);

@@ -230,6 +230,15 @@ int await(int fd)
 	return ret == 1 ? 0 : -1;
 }
 
+void *interrupt_when_inside(void *arg)
+{
+	struct interrupter *in = arg;
+
+	if (!await(in->inside))
+		pthread_kill(in->target, SIGUSR1);
+	return NULL;
+}
+
 int wait_status(pid_t pid)
 {
 	int status;

@@ -6,6 +6,7 @@
 #ifndef DOORS_SELFTEST_UTIL_H
 #define DOORS_SELFTEST_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -52,6 +53,16 @@ void kill_server(pid_t pid);
  */
 int notify(int fd);
 int await(int fd);
+
+/*
+ * A thread that sends target SIGUSR1 once a byte comes on inside ("the
+ * procedure runs"): pthread_create(..., interrupt_when_inside, &in).
+ */
+struct interrupter {
+	pthread_t target;
+	int inside;
+};
+void *interrupt_when_inside(void *arg);
 
 /* Wait for pid; return its exit status, 128 + signal, or -1. */
 int wait_status(pid_t pid);
