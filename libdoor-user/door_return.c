@@ -56,7 +56,13 @@ struct door_server {
 	char *buf;			/* receive buffer, or NULL */
 };
 
-static __thread struct door_server door_self;
+/*
+ * Initial-exec: door_return() reaches it without a __tls_get_addr() call
+ * (several per round trip otherwise).  A libdoor loaded by dlopen() takes
+ * its few hundred bytes from glibc's static TLS surplus, kept for this.
+ */
+static __thread struct door_server door_self
+	__attribute__((tls_model("initial-exec")));
 
 static pthread_key_t door_exit_key;
 static pthread_once_t door_exit_once = PTHREAD_ONCE_INIT;
