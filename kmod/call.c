@@ -511,7 +511,7 @@ long door_call(struct door_call_args __user *uarg)
 		goto out;	/* bad arguments leave DOOR_RELEASE ones open */
 	}
 	/* referenced now: DOOR_RELEASE ones go before the server runs */
-	if (!READ_ONCE(call.door->revoked))
+	if (call.afiles.desc && !READ_ONCE(call.door->revoked))
 		door_files_close_released(&call.afiles, 0);
 	ret = door_dispatch(ctx, &call);
 	if (!ret)
@@ -801,7 +801,8 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		door_files_commit(&call->afiles, fds);
 	call->busy = false;
 	spin_unlock(&ctx->lock);
-	kvfree(fds);
+	if (fds)
+		kvfree(fds);
 	return 0;
 }
 

@@ -154,17 +154,6 @@ const struct file_operations door_fops = {
 };
 
 /*
- * Whether the current thread is of the process that opened @ctx, and runs
- * the program that did: after an exec, a context kept open (no O_CLOEXEC)
- * serves nothing, since its thread records describe the old image.
- */
-bool door_ctx_owned(struct door_ctx *ctx)
-{
-	return ctx->owner == task_tgid(current) &&
-	       ctx->exec_id == current->self_exec_id;
-}
-
-/*
  * Door files live on a pseudo file system of their own, all opened on one
  * dentry of one inode of type DOOR_S_IFDOOR, so that fstat() tells a door
  * as on illumos; a door costs its file, not a dentry too.

@@ -42,6 +42,8 @@
 #include <linux/hashtable.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -116,6 +118,17 @@ struct door {
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
 };
 
+/*
+ * Whether the current thread is of the process that opened @ctx, and runs
+ * the program that did: after an exec, a context kept open (no O_CLOEXEC)
+ * serves nothing, since its thread records describe the old image.
+ */
+static inline bool door_ctx_owned(struct door_ctx *ctx)
+{
+	return ctx->owner == task_tgid(current) &&
+	       ctx->exec_id == current->self_exec_id;
+}
+
 static inline struct door_pool *door_pool(struct door *door)
 {
 	return door->attributes & DOOR_PRIVATE ? &door->pool : &door->ctx->pool;
@@ -182,7 +195,6 @@ struct file *door_fget_args(struct door_fd_args __user *uarg,
 			    struct door_fd_args *args);
 void door_put(struct door *door);
 void door_pool_init(struct door_pool *pool);
-bool door_ctx_owned(struct door_ctx *ctx);
 void door_ctx_put(struct door_ctx *ctx);
 void door_ctx_revoke_all(struct door_ctx *ctx);
 
@@ -200,7 +212,13 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg);
 void door_ctx_abort_calls(struct door_ctx *ctx);
 
 /* desc.c */
-void door_files_init(struct door_files *df);
+static inline void door_files_init(struct door_files *df)
+{
+	df->files = df->inl;
+	df->n = 0;
+	df->desc = NULL;
+}
+
 void door_files_put(struct door_files *df);
 int door_files_get(struct door_files *df, u64 uptr, u32 n);
 void door_files_close_released(struct door_files *df, int error);
