@@ -449,6 +449,28 @@ static int door_call_check(struct door *door, struct door_call_args *args)
 	return 0;
 }
 
+/*
+ * The door file of a call.  A door without unreferenced notifications,
+ * called with no descriptors (one could be a DOOR_RELEASE of @args->fd),
+ * is taken with fdget(): it takes no reference unless the caller's
+ * descriptor table is shared, and unshared, no other thread can close the
+ * descriptor while the call runs.  Anything else takes door_fget()'s
+ * transient reference, which unreferenced notifications account for.
+ * *@light tells which to put back.
+ */
+static struct file *door_call_fget(struct door_call_args *args, struct fd *f,
+				   bool *light)
+{
+	*f = fdget(args->fd);
+	*light = f->file && f->file->f_op == &door_fops && !args->desc_num &&
+		 !(((struct door *)f->file->private_data)->attributes &
+		   DOOR_UNREF_ANY);
+	if (*light)
+		return f->file;
+	fdput(*f);
+	return door_fget(args->fd);
+}
+
 long door_call(struct door_call_args __user *uarg)
 {
 	/* every field is written before it is read: no zeroing (760 bytes) */
@@ -456,6 +478,8 @@ long door_call(struct door_call_args __user *uarg)
 	struct door_call call __uninitialized;
 	struct door_ctx *ctx;
 	struct file *file;
+	struct fd f;
+	bool light;
 	long ret;
 
 	if (door_get_args(&args, uarg, sizeof(args)))
@@ -465,7 +489,7 @@ long door_call(struct door_call_args __user *uarg)
 	if (!access_ok(u64_to_user_ptr(args.data_ptr), args.data_size))
 		return -EFAULT;
 
-	file = door_fget(args.fd);
+	file = door_call_fget(&args, &f, &light);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	call.door = file->private_data;
@@ -521,7 +545,10 @@ long door_call(struct door_call_args __user *uarg)
 out:
 	door_files_end(&call.afiles, ret);
 	door_files_end(&call.rfiles, 0);
-	door_fput(file);
+	if (light)
+		fdput(f);
+	else
+		door_fput(file);
 	return ret;
 }
 
