@@ -91,23 +91,6 @@ efault:
 	return -EFAULT;
 }
 
-static int door_put_args(void __user *dst, const void *src, size_t size)
-{
-	const u64 *s = src;
-	u64 __user *d = dst;
-	size_t i;
-
-	if (!user_write_access_begin(dst, size))
-		return -EFAULT;
-	for (i = 0; i < size / 8; i++)
-		unsafe_put_user(s[i], &d[i], efault);
-	user_write_access_end();
-	return 0;
-efault:
-	user_write_access_end();
-	return -EFAULT;
-}
-
 /*
  * The call's end for descriptors passed with it: the sender's DOOR_RELEASE
  * ones closed, the references not handed over dropped.  Inline checks
@@ -361,13 +344,36 @@ static void door_call_release_server(struct door_ctx *ctx,
 	rcu_read_unlock();
 }
 
+/* Tell the caller where its results are: the fields that change. */
+static int door_put_results(struct door_call_args __user *u, u64 data_ptr,
+			    u64 data_size, u64 desc_ptr, u32 desc_num,
+			    u64 rbuf, u64 rsize)
+{
+	if (!user_write_access_begin(u, sizeof(*u)))
+		return -EFAULT;
+	unsafe_put_user(data_ptr, &u->data_ptr, efault);
+	unsafe_put_user(data_size, &u->data_size, efault);
+	unsafe_put_user(desc_num, &u->desc_num, efault);
+	if (desc_num)
+		unsafe_put_user(desc_ptr, &u->desc_ptr, efault);
+	if (rsize) {
+		unsafe_put_user(rbuf, &u->rbuf, efault);
+		unsafe_put_user(rsize, &u->rsize, efault);
+	}
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
+	return -EFAULT;
+}
+
 /*
  * Copy the results to rbuf, or to a new mapping when they do not fit,
  * install the descriptors after them, and tell the caller where they are.
  * Large results that fit rbuf were placed there by the server already.
  */
 static int door_call_results(struct door_ctx *ctx, struct door_call *call,
-			     struct door_call_args *args,
+			     const struct door_call_args *args,
 			     struct door_call_args __user *uarg)
 {
 	bool large = call->state == DOOR_CALL_REPLIED;
@@ -406,17 +412,9 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 	if (ret)
 		goto unmap;
 
-	args->data_ptr = dst;
-	args->data_size = size;
-	args->desc_num = ndesc;
-	if (ndesc)
-		args->desc_ptr = dst + doff;
-	if (mapped) {
-		args->rbuf = dst;
-		args->rsize = PAGE_ALIGN(total);
-	}
 	/* the descriptors go in only once the caller can learn their numbers */
-	if (door_put_args(uarg, args, sizeof(*args))) {
+	if (door_put_results(uarg, dst, size, dst + doff, ndesc, dst,
+			     mapped ? PAGE_ALIGN(total) : 0)) {
 		door_files_unreserve(fds, ndesc);
 		ret = -EFAULT;
 		goto unmap;
