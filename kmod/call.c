@@ -132,7 +132,7 @@ static struct door_pool *door_enqueue(struct door_ctx *ctx,
 		return NULL;
 	}
 	t->task = current;
-	list_add(&t->park, &pool->parked);
+	hlist_add_head(&t->park, &pool->parked);
 	pool->nparked++;
 	return pool;
 }
@@ -186,11 +186,11 @@ static struct door_thread *door_pick(struct door_pool *pool)
 	struct door_thread *t, *first;
 	unsigned int cpu, n = 0;
 
-	first = list_first_entry(&pool->parked, struct door_thread, park);
-	if (num_online_cpus() == 1 || list_is_singular(&pool->parked))
+	first = hlist_entry(pool->parked.first, struct door_thread, park);
+	if (num_online_cpus() == 1 || !first->park.next)
 		return first;
 	cpu = raw_smp_processor_id();
-	list_for_each_entry(t, &pool->parked, park) {
+	hlist_for_each_entry(t, &pool->parked, park) {
 		if (task_cpu(t->task) == cpu)
 			return t;
 		if (++n == 4)
@@ -213,7 +213,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 			spin_unlock(&ctx->lock);
 			return -EBADF;
 		}
-		if (!list_empty(&pool->parked))
+		if (!hlist_empty(&pool->parked))
 			break;
 		spin_unlock(&ctx->lock);
 		/* illumos: interrupted while no thread is free is EAGAIN */
@@ -224,7 +224,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 		spin_lock(&ctx->lock);
 	}
 	t = door_pick(pool);
-	list_del_init(&t->park);
+	hlist_del_init(&t->park);
 	t->nservers = --pool->nparked;
 	door->active++;
 	call->server = t;
@@ -726,7 +726,7 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 		spin_unlock(&ctx->lock);
 		return 0;
 	}
-	list_del_init(&t->park);
+	hlist_del_init(&t->park);
 	pool->nparked--;
 	spin_unlock(&ctx->lock);
 	return -ERESTARTSYS;

@@ -42,7 +42,7 @@ void door_ctx_put(struct door_ctx *ctx)
 
 void door_pool_init(struct door_pool *pool)
 {
-	INIT_LIST_HEAD(&pool->parked);
+	INIT_HLIST_HEAD(&pool->parked);
 	init_waitqueue_head(&pool->wait);
 	INIT_LIST_HEAD(&pool->unref);
 }

@@ -66,7 +66,7 @@ struct door_files {
 
 /* Server threads parked ready to serve: a process's, or a private door's. */
 struct door_pool {
-	struct list_head parked;	/* door_thread.park, most recent first */
+	struct hlist_head parked;	/* door_thread.park, most recent first */
 	unsigned int nparked;
 	wait_queue_head_t wait;		/* callers waiting for a parked thread */
 	struct list_head unref;		/* door.unref_node: waiting for a thread */
@@ -137,7 +137,7 @@ static inline struct door_pool *door_pool(struct door *door)
 struct door_thread {
 	struct hlist_node hnode;	/* in ctx->threads, RCU */
 	struct rcu_head rcu;
-	struct list_head park;
+	struct hlist_node park;		/* in pool->parked */
 	struct pid *pid;
 	struct task_struct *task;	/* only used while in our ioctls */
 	struct door_call *call;		/* call being served, or NULL */

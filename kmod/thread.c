@@ -50,7 +50,7 @@ struct door_thread *door_thread_get(struct door_ctx *ctx)
 	}
 	t->pid = get_pid(pid);
 	t->task = current;
-	INIT_LIST_HEAD(&t->park);
+	INIT_HLIST_NODE(&t->park);
 	spin_lock(&ctx->lock);
 	hash_add_rcu(ctx->threads, &t->hnode, (unsigned long)pid);
 	spin_unlock(&ctx->lock);
