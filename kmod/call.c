@@ -11,6 +11,9 @@
  * Wake-ups: the waker reads the sleeper's task pointer before publishing
  * the state that lets the sleeper leave, and wakes it inside an RCU
  * read-side section, so the sleeper may return and even exit at once.
+ * The sections are rcu_read_lock_sched() ones, preemption disabled: a
+ * grace period waits for those too, and they are inline, where
+ * rcu_read_lock() is two calls under Debian's CONFIG_PREEMPT_RCU.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -164,7 +167,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	call->error = call->abandoned ? -EINTR : error;
 	if (park)
 		pool = door_enqueue(ctx, t);
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	/* pairs with door_call_wait(): error and results are visible */
 	smp_store_release(&call->state, DOOR_CALL_DONE);
 	spin_unlock(&ctx->lock);
@@ -172,7 +175,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	/* the caller runs elsewhere: likely to call again soon, spin then */
 	t->spin = num_online_cpus() > 1 &&
 		  task_cpu(caller) != raw_smp_processor_id();
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	door_parked(pool);
 }
 
@@ -232,11 +235,11 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 	call->busy = true;
 	/* pairs with door_park(): the call and nservers are visible */
 	smp_store_release(&t->call, call);
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	server = t->task;
 	spin_unlock(&ctx->lock);
 	door_wake_sync(server);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return 0;
 }
 
@@ -335,13 +338,13 @@ static void door_call_release_server(struct door_ctx *ctx,
 
 	spin_lock(&ctx->lock);
 	call->door->active--;
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	server = t->task;
 	/* pairs with door_deliver(): we are done with its memory */
 	smp_store_release(&t->call, NULL);
 	spin_unlock(&ctx->lock);
 	wake_up_process(server);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 }
 
 /* Tell the caller where its results are: the fields that change. */
@@ -646,13 +649,13 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call->res_mm = current->mm;
 	call->res_addr = args->data_ptr;
 	call->busy = false;
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	caller = call->caller;
 	/* pairs with door_call_wait(): res_* are visible */
 	smp_store_release(&call->state, DOOR_CALL_REPLIED);
 	spin_unlock(&ctx->lock);
 	door_wake_sync(caller);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	for (;;) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		/* pairs with door_call_release_server() */
