@@ -124,8 +124,8 @@ static size_t door_results_len(size_t size, unsigned int ndesc, size_t *doff)
  * for a call: take the unreferenced invocation waiting in its pool, if
  * any, or park in the pool.  Returns the pool if the thread parked.
  */
-static struct door_pool *door_enqueue(struct door_ctx *ctx,
-				      struct door_thread *t)
+static __always_inline struct door_pool *door_enqueue(struct door_ctx *ctx,
+						       struct door_thread *t)
 {
 	struct door_pool *pool = t->bound ? &t->bound->pool : &ctx->pool;
 
