@@ -11,6 +11,9 @@
  * Wake-ups: the waker reads the sleeper's task pointer before publishing
  * the state that lets the sleeper leave, and wakes it inside an RCU
  * read-side section, so the sleeper may return and even exit at once.
+ * The sections are rcu_read_lock_sched() ones, preemption disabled: a
+ * grace period waits for those too, and they are inline, where
+ * rcu_read_lock() is two calls under Debian's CONFIG_PREEMPT_RCU.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -82,29 +85,14 @@ static int door_get_args(void *dst, const void __user *src, size_t size)
 	BUILD_BUG_ON(offsetof(struct door_return_args, inv) % 8);
 	if (!user_read_access_begin(src, size))
 		return -EFAULT;
+	/* unrolled: a load and a store a word */
+#pragma GCC unroll 8
 	for (i = 0; i < size / 8; i++)
 		unsafe_get_user(d[i], &s[i], efault);
 	user_read_access_end();
 	return 0;
 efault:
 	user_read_access_end();
-	return -EFAULT;
-}
-
-static int door_put_args(void __user *dst, const void *src, size_t size)
-{
-	const u64 *s = src;
-	u64 __user *d = dst;
-	size_t i;
-
-	if (!user_write_access_begin(dst, size))
-		return -EFAULT;
-	for (i = 0; i < size / 8; i++)
-		unsafe_put_user(s[i], &d[i], efault);
-	user_write_access_end();
-	return 0;
-efault:
-	user_write_access_end();
 	return -EFAULT;
 }
 
@@ -136,8 +124,8 @@ static size_t door_results_len(size_t size, unsigned int ndesc, size_t *doff)
  * for a call: take the unreferenced invocation waiting in its pool, if
  * any, or park in the pool.  Returns the pool if the thread parked.
  */
-static struct door_pool *door_enqueue(struct door_ctx *ctx,
-				      struct door_thread *t)
+static __always_inline struct door_pool *door_enqueue(struct door_ctx *ctx,
+						       struct door_thread *t)
 {
 	struct door_pool *pool = t->bound ? &t->bound->pool : &ctx->pool;
 
@@ -149,7 +137,7 @@ static struct door_pool *door_enqueue(struct door_ctx *ctx,
 		return NULL;
 	}
 	t->task = current;
-	list_add(&t->park, &pool->parked);
+	hlist_add_head(&t->park, &pool->parked);
 	pool->nparked++;
 	return pool;
 }
@@ -181,7 +169,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	call->error = call->abandoned ? -EINTR : error;
 	if (park)
 		pool = door_enqueue(ctx, t);
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	/* pairs with door_call_wait(): error and results are visible */
 	smp_store_release(&call->state, DOOR_CALL_DONE);
 	spin_unlock(&ctx->lock);
@@ -189,7 +177,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	/* the caller runs elsewhere: likely to call again soon, spin then */
 	t->spin = num_online_cpus() > 1 &&
 		  task_cpu(caller) != raw_smp_processor_id();
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	door_parked(pool);
 }
 
@@ -203,11 +191,11 @@ static struct door_thread *door_pick(struct door_pool *pool)
 	struct door_thread *t, *first;
 	unsigned int cpu, n = 0;
 
-	first = list_first_entry(&pool->parked, struct door_thread, park);
-	if (num_online_cpus() == 1 || list_is_singular(&pool->parked))
+	first = hlist_entry(pool->parked.first, struct door_thread, park);
+	if (num_online_cpus() == 1 || !first->park.next)
 		return first;
 	cpu = raw_smp_processor_id();
-	list_for_each_entry(t, &pool->parked, park) {
+	hlist_for_each_entry(t, &pool->parked, park) {
 		if (task_cpu(t->task) == cpu)
 			return t;
 		if (++n == 4)
@@ -230,7 +218,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 			spin_unlock(&ctx->lock);
 			return -EBADF;
 		}
-		if (!list_empty(&pool->parked))
+		if (!hlist_empty(&pool->parked))
 			break;
 		spin_unlock(&ctx->lock);
 		/* illumos: interrupted while no thread is free is EAGAIN */
@@ -241,7 +229,7 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 		spin_lock(&ctx->lock);
 	}
 	t = door_pick(pool);
-	list_del_init(&t->park);
+	hlist_del_init(&t->park);
 	t->nservers = --pool->nparked;
 	door->active++;
 	call->server = t;
@@ -249,11 +237,11 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 	call->busy = true;
 	/* pairs with door_park(): the call and nservers are visible */
 	smp_store_release(&t->call, call);
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	server = t->task;
 	spin_unlock(&ctx->lock);
 	door_wake_sync(server);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return 0;
 }
 
@@ -352,13 +340,36 @@ static void door_call_release_server(struct door_ctx *ctx,
 
 	spin_lock(&ctx->lock);
 	call->door->active--;
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	server = t->task;
 	/* pairs with door_deliver(): we are done with its memory */
 	smp_store_release(&t->call, NULL);
 	spin_unlock(&ctx->lock);
 	wake_up_process(server);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
+}
+
+/* Tell the caller where its results are: the fields that change. */
+static int door_put_results(struct door_call_args __user *u, u64 data_ptr,
+			    u64 data_size, u64 desc_ptr, u32 desc_num,
+			    u64 rbuf, u64 rsize)
+{
+	if (!user_write_access_begin(u, sizeof(*u)))
+		return -EFAULT;
+	unsafe_put_user(data_ptr, &u->data_ptr, efault);
+	unsafe_put_user(data_size, &u->data_size, efault);
+	unsafe_put_user(desc_num, &u->desc_num, efault);
+	if (desc_num)
+		unsafe_put_user(desc_ptr, &u->desc_ptr, efault);
+	if (rsize) {
+		unsafe_put_user(rbuf, &u->rbuf, efault);
+		unsafe_put_user(rsize, &u->rsize, efault);
+	}
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
+	return -EFAULT;
 }
 
 /*
@@ -367,7 +378,7 @@ static void door_call_release_server(struct door_ctx *ctx,
  * Large results that fit rbuf were placed there by the server already.
  */
 static int door_call_results(struct door_ctx *ctx, struct door_call *call,
-			     struct door_call_args *args,
+			     const struct door_call_args *args,
 			     struct door_call_args __user *uarg)
 {
 	bool large = call->state == DOOR_CALL_REPLIED;
@@ -406,17 +417,9 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 	if (ret)
 		goto unmap;
 
-	args->data_ptr = dst;
-	args->data_size = size;
-	args->desc_num = ndesc;
-	if (ndesc)
-		args->desc_ptr = dst + doff;
-	if (mapped) {
-		args->rbuf = dst;
-		args->rsize = PAGE_ALIGN(total);
-	}
 	/* the descriptors go in only once the caller can learn their numbers */
-	if (door_put_args(uarg, args, sizeof(*args))) {
+	if (door_put_results(uarg, dst, size, dst + doff, ndesc, dst,
+			     mapped ? PAGE_ALIGN(total) : 0)) {
 		door_files_unreserve(fds, ndesc);
 		ret = -EFAULT;
 		goto unmap;
@@ -449,6 +452,28 @@ static int door_call_check(struct door *door, struct door_call_args *args)
 	return 0;
 }
 
+/*
+ * The door file of a call.  A door without unreferenced notifications,
+ * called with no descriptors (one could be a DOOR_RELEASE of @args->fd),
+ * is taken with fdget(): it takes no reference unless the caller's
+ * descriptor table is shared, and unshared, no other thread can close the
+ * descriptor while the call runs.  Anything else takes door_fget()'s
+ * transient reference, which unreferenced notifications account for.
+ * *@light tells which to put back.
+ */
+static struct file *door_call_fget(struct door_call_args *args, struct fd *f,
+				   bool *light)
+{
+	*f = fdget(args->fd);
+	*light = f->file && f->file->f_op == &door_fops && !args->desc_num &&
+		 !(((struct door *)f->file->private_data)->attributes &
+		   DOOR_UNREF_ANY);
+	if (*light)
+		return f->file;
+	fdput(*f);
+	return door_fget(args->fd);
+}
+
 long door_call(struct door_call_args __user *uarg)
 {
 	/* every field is written before it is read: no zeroing (760 bytes) */
@@ -456,6 +481,8 @@ long door_call(struct door_call_args __user *uarg)
 	struct door_call call __uninitialized;
 	struct door_ctx *ctx;
 	struct file *file;
+	struct fd f;
+	bool light;
 	long ret;
 
 	if (door_get_args(&args, uarg, sizeof(args)))
@@ -465,7 +492,7 @@ long door_call(struct door_call_args __user *uarg)
 	if (!access_ok(u64_to_user_ptr(args.data_ptr), args.data_size))
 		return -EFAULT;
 
-	file = door_fget(args.fd);
+	file = door_call_fget(&args, &f, &light);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	call.door = file->private_data;
@@ -511,7 +538,7 @@ long door_call(struct door_call_args __user *uarg)
 		goto out;	/* bad arguments leave DOOR_RELEASE ones open */
 	}
 	/* referenced now: DOOR_RELEASE ones go before the server runs */
-	if (!READ_ONCE(call.door->revoked))
+	if (call.afiles.desc && !READ_ONCE(call.door->revoked))
 		door_files_close_released(&call.afiles, 0);
 	ret = door_dispatch(ctx, &call);
 	if (!ret)
@@ -521,7 +548,10 @@ long door_call(struct door_call_args __user *uarg)
 out:
 	door_files_end(&call.afiles, ret);
 	door_files_end(&call.rfiles, 0);
-	door_fput(file);
+	if (light)
+		fdput(f);
+	else
+		door_fput(file);
 	return ret;
 }
 
@@ -621,13 +651,13 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call->res_mm = current->mm;
 	call->res_addr = args->data_ptr;
 	call->busy = false;
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	caller = call->caller;
 	/* pairs with door_call_wait(): res_* are visible */
 	smp_store_release(&call->state, DOOR_CALL_REPLIED);
 	spin_unlock(&ctx->lock);
 	door_wake_sync(caller);
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	for (;;) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		/* pairs with door_call_release_server() */
@@ -704,7 +734,7 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 		spin_unlock(&ctx->lock);
 		return 0;
 	}
-	list_del_init(&t->park);
+	hlist_del_init(&t->park);
 	pool->nparked--;
 	spin_unlock(&ctx->lock);
 	return -ERESTARTSYS;
@@ -804,7 +834,8 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		door_files_commit(&call->afiles, fds);
 	call->busy = false;
 	spin_unlock(&ctx->lock);
-	kvfree(fds);
+	if (fds)
+		kvfree(fds);
 	return 0;
 }
 

@@ -18,13 +18,6 @@
 			 DOOR_REFUSE_DESC | DOOR_NO_CANCEL | \
 			 DOOR_NO_DEPLETION_CB | DOOR_PRIVCREATE)
 
-void door_files_init(struct door_files *df)
-{
-	df->files = df->inl;
-	df->n = 0;
-	df->desc = NULL;
-}
-
 /* Drop what was not handed over to a receiver. */
 void door_files_put(struct door_files *df)
 {

@@ -42,7 +42,7 @@ void door_ctx_put(struct door_ctx *ctx)
 
 void door_pool_init(struct door_pool *pool)
 {
-	INIT_LIST_HEAD(&pool->parked);
+	INIT_HLIST_HEAD(&pool->parked);
 	init_waitqueue_head(&pool->wait);
 	INIT_LIST_HEAD(&pool->unref);
 }
@@ -152,17 +152,6 @@ const struct file_operations door_fops = {
 	.show_fdinfo	= door_show_fdinfo,
 	.llseek		= noop_llseek,
 };
-
-/*
- * Whether the current thread is of the process that opened @ctx, and runs
- * the program that did: after an exec, a context kept open (no O_CLOEXEC)
- * serves nothing, since its thread records describe the old image.
- */
-bool door_ctx_owned(struct door_ctx *ctx)
-{
-	return ctx->owner == task_tgid(current) &&
-	       ctx->exec_id == current->self_exec_id;
-}
 
 /*
  * Door files live on a pseudo file system of their own, all opened on one

@@ -43,6 +43,8 @@
 #include <linux/kref.h>
 #include <linux/sizes.h>
 #include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -67,7 +69,7 @@ struct door_files {
 
 /* Server threads parked ready to serve: a process's, or a private door's. */
 struct door_pool {
-	struct list_head parked;	/* door_thread.park, most recent first */
+	struct hlist_head parked;	/* door_thread.park, most recent first */
 	unsigned int nparked;
 	wait_queue_head_t wait;		/* callers waiting for a parked thread */
 	struct list_head unref;		/* door.unref_node: waiting for a thread */
@@ -119,6 +121,17 @@ struct door {
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
 };
 
+/*
+ * Whether the current thread is of the process that opened @ctx, and runs
+ * the program that did: after an exec, a context kept open (no O_CLOEXEC)
+ * serves nothing, since its thread records describe the old image.
+ */
+static inline bool door_ctx_owned(struct door_ctx *ctx)
+{
+	return ctx->owner == task_tgid(current) &&
+	       ctx->exec_id == current->self_exec_id;
+}
+
 static inline struct door_pool *door_pool(struct door *door)
 {
 	return door->attributes & DOOR_PRIVATE ? &door->pool : &door->ctx->pool;
@@ -127,7 +140,7 @@ static inline struct door_pool *door_pool(struct door *door)
 struct door_thread {
 	struct hlist_node hnode;	/* in ctx->threads, RCU */
 	struct rcu_head rcu;
-	struct list_head park;
+	struct hlist_node park;		/* in pool->parked */
 	struct pid *pid;
 	struct task_struct *task;	/* only used while in our ioctls */
 	struct door_call *call;		/* call being served, or NULL */
@@ -185,7 +198,6 @@ struct file *door_fget_args(struct door_fd_args __user *uarg,
 			    struct door_fd_args *args);
 void door_put(struct door *door);
 void door_pool_init(struct door_pool *pool);
-bool door_ctx_owned(struct door_ctx *ctx);
 void door_ctx_put(struct door_ctx *ctx);
 void door_ctx_revoke_all(struct door_ctx *ctx);
 
@@ -203,7 +215,13 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg);
 void door_ctx_abort_calls(struct door_ctx *ctx);
 
 /* desc.c */
-void door_files_init(struct door_files *df);
+static inline void door_files_init(struct door_files *df)
+{
+	df->files = df->inl;
+	df->n = 0;
+	df->desc = NULL;
+}
+
 void door_files_put(struct door_files *df);
 int door_files_get(struct door_files *df, u64 uptr, u32 n);
 void door_files_close_released(struct door_files *df, int error);

@@ -75,17 +75,20 @@ static long doors_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
-	switch (cmd) {
-	case DOOR_IOC_CREATE:
-		return door_create(ctx, uarg);
-	case DOOR_IOC_CALL:
+	/* the round trip's two first, not down a tree of compares */
+	if (cmd == DOOR_IOC_CALL) {
 		if (!door_user_charge(ctx->user, DOOR_LIMIT_CALLS))
 			return -EAGAIN;
 		ret = door_call(uarg);
 		door_user_uncharge(ctx->user, DOOR_LIMIT_CALLS);
 		return ret;
-	case DOOR_IOC_RETURN:
+	}
+	if (cmd == DOOR_IOC_RETURN)
 		return door_return(ctx, uarg);
+
+	switch (cmd) {
+	case DOOR_IOC_CREATE:
+		return door_create(ctx, uarg);
 	case DOOR_IOC_INFO:
 		return door_info(ctx, uarg);
 	case DOOR_IOC_REVOKE:

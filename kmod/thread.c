@@ -16,20 +16,20 @@
  * The calling thread's record in @ctx, or NULL.  Only the thread itself
  * (or the release of the context, when no ioctl runs) removes it, so it
  * stays valid for the rest of the ioctl; other threads' records come and
- * go under RCU.
+ * go under RCU (an rcu_read_lock_sched() section: inline, see call.c).
  */
 struct door_thread *door_thread_find(struct door_ctx *ctx)
 {
 	struct pid *pid = task_pid(current);
 	struct door_thread *t, *found = NULL;
 
-	rcu_read_lock();
+	rcu_read_lock_sched();
 	hash_for_each_possible_rcu(ctx->threads, t, hnode, (unsigned long)pid)
 		if (t->pid == pid) {
 			found = t;
 			break;
 		}
-	rcu_read_unlock();
+	rcu_read_unlock_sched();
 	return found;
 }
 
@@ -50,7 +50,7 @@ struct door_thread *door_thread_get(struct door_ctx *ctx)
 	}
 	t->pid = get_pid(pid);
 	t->task = current;
-	INIT_LIST_HEAD(&t->park);
+	INIT_HLIST_NODE(&t->park);
 	spin_lock(&ctx->lock);
 	hash_add_rcu(ctx->threads, &t->hnode, (unsigned long)pid);
 	spin_unlock(&ctx->lock);

@@ -50,12 +50,12 @@ static struct task_struct *door_unref_queue(struct door_ctx *ctx,
 	door->unref_state = DOOR_UNREF_PENDING;
 	door->unref_dropped = false;
 	kref_get(&door->ref);
-	if (list_empty(&pool->parked)) {
+	if (hlist_empty(&pool->parked)) {
 		list_add_tail(&door->unref_node, &pool->unref);
 		return NULL;
 	}
-	t = list_first_entry(&pool->parked, struct door_thread, park);
-	list_del_init(&t->park);
+	t = hlist_entry(pool->parked.first, struct door_thread, park);
+	hlist_del_init(&t->park);
 	t->nservers = --pool->nparked;
 	/* pairs with door_park() */
 	smp_store_release(&t->unref, door);

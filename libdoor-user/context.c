@@ -20,13 +20,10 @@
 static int door_ctx = -1;
 static pthread_mutex_t door_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int libdoor_context(void)
+/* The first use: open it, once. */
+static int __attribute__((noinline)) door_context_open(void)
 {
-	int fd = __atomic_load_n(&door_ctx, __ATOMIC_ACQUIRE);
-	int err;
-
-	if (fd >= 0)
-		return fd;
+	int fd, err;
 
 	pthread_mutex_lock(&door_ctx_lock);
 	fd = door_ctx;
@@ -39,6 +36,13 @@ int libdoor_context(void)
 	pthread_mutex_unlock(&door_ctx_lock);
 	errno = err;
 	return fd;
+}
+
+int libdoor_context(void)
+{
+	int fd = __atomic_load_n(&door_ctx, __ATOMIC_ACQUIRE);
+
+	return fd >= 0 ? fd : door_context_open();
 }
 
 int libdoor_context_peek(void)

@@ -52,11 +52,17 @@
 struct door_server {
 	sigjmp_buf loop;		/* the server loop's frame... */
 	int serving;			/* ...valid while this is set */
-	struct door_invocation inv;	/* the call being served */
+	struct door_return_args args;	/* args.inv: the call being served */
 	char *buf;			/* receive buffer, or NULL */
 };
 
-static __thread struct door_server door_self;
+/*
+ * Initial-exec: door_return() reaches it without a __tls_get_addr() call
+ * (several per round trip otherwise).  A libdoor loaded by dlopen() takes
+ * its few hundred bytes from glibc's static TLS surplus, kept for this.
+ */
+static __thread struct door_server door_self
+	__attribute__((tls_model("initial-exec")));
 
 static pthread_key_t door_exit_key;
 static pthread_once_t door_exit_once = PTHREAD_ONCE_INIT;
@@ -131,13 +137,15 @@ static void door_cancel_init(void)
 
 /*
  * Deliver results (if this thread holds a call), then wait for the next
- * call and store it in self->inv.  EINTR means a signal came while parked,
- * after the results were delivered: park again, with none.
+ * call, which the kernel stores in self->args.inv.  EINTR means a signal
+ * came while parked, after the results were delivered: park again, with
+ * none.  The receive buffer and the cancellation signal stay in
+ * self->args from one call to the next.
  */
 static int door_park(struct door_server *self, char *data, size_t size,
 		     door_desc_t *desc, uint_t ndesc, __u32 flags)
 {
-	struct door_return_args args;
+	struct door_return_args *args = &self->args;
 	int ctx = libdoor_context();
 
 	if (ctx < 0)
@@ -146,45 +154,43 @@ static int door_park(struct door_server *self, char *data, size_t size,
 		self->buf = malloc(DOOR_BUF_SIZE);
 		libdoor_thread_arm();
 		pthread_once(&door_cancel_once, door_cancel_init);
+		memset(args, 0, sizeof(*args));
+		args->buf = DOOR_PTR(self->buf);
+		args->buf_size = self->buf ? DOOR_BUF_SIZE : 0;
+		args->cancel_signal = door_cancel_signal;
 	}
 
-	memset(&args, 0, sizeof(args));
-	args.data_ptr = DOOR_PTR(data);
-	args.data_size = size;
-	args.desc_ptr = DOOR_PTR(desc);
-	args.desc_num = ndesc;
-	args.flags = flags;
-	args.buf = DOOR_PTR(self->buf);
-	args.buf_size = self->buf ? DOOR_BUF_SIZE : 0;
-	args.cancel_signal = door_cancel_signal;
-
-	while (ioctl(ctx, DOOR_IOC_RETURN, &args) < 0) {
+	args->data_ptr = DOOR_PTR(data);
+	args->data_size = size;
+	args->desc_ptr = DOOR_PTR(desc);
+	args->desc_num = ndesc;
+	args->flags = flags;
+	while (ioctl(ctx, DOOR_IOC_RETURN, args) < 0) {
 		if (errno != EINTR)
 			return -1;
-		args.data_ptr = 0;
-		args.data_size = 0;
-		args.desc_ptr = 0;
-		args.desc_num = 0;
-		args.flags = 0;
+		args->data_ptr = 0;
+		args->data_size = 0;
+		args->desc_ptr = 0;
+		args->desc_num = 0;
+		args->flags = 0;
 	}
-	self->inv = args.inv;
 	return 0;
 }
 
 static void door_dispatch(const struct door_server *self)
 {
-	const struct door_invocation inv = self->inv;
+	const struct door_invocation *inv = &self->args.inv;
 	door_server_procedure_t *proc;
 
 	/* This thread took the last parked one's place: add a thread. */
-	if (inv.nservers == 0)
-		libdoor_depleted(&inv);
+	if (inv->nservers == 0)
+		libdoor_depleted(inv);
 
-	proc = (door_server_procedure_t *)(uintptr_t)inv.proc;
+	proc = (door_server_procedure_t *)(uintptr_t)inv->proc;
 	if (proc)
-		proc((void *)(uintptr_t)inv.cookie,
-		     (char *)(uintptr_t)inv.data_ptr, inv.data_size,
-		     (door_desc_t *)(uintptr_t)inv.desc_ptr, inv.desc_num);
+		proc((void *)(uintptr_t)inv->cookie,
+		     (char *)(uintptr_t)inv->data_ptr, inv->data_size,
+		     (door_desc_t *)(uintptr_t)inv->desc_ptr, inv->desc_num);
 }
 
 static int door_serve(struct door_server *self, char *data, size_t size,
@@ -193,7 +199,7 @@ static int door_serve(struct door_server *self, char *data, size_t size,
 	if (door_park(self, data, size, desc, ndesc, 0) < 0)
 		return -1;
 
-	/* door_return() comes back here with self->inv, the next call. */
+	/* door_return() comes back here with self->args.inv, the next call. */
 	(void)sigsetjmp(self->loop, 0);
 	self->serving = 1;
 	for (;;) {
