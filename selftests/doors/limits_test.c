@@ -569,8 +569,11 @@ FIXTURE_TEARDOWN(memcg)
 		EXPECT_EQ(0, rmdir(CGROUP));
 }
 
-/* Doors raise the creator's cgroup's memory.current accordingly. */
-TEST_F(memcg, doors_charged)
+/*
+ * Doors raise the creator's cgroup's memory.current accordingly.  8000
+ * doors take a second here, minutes on a debug kernel in a busy VM.
+ */
+TEST_F_TIMEOUT(memcg, doors_charged, 600)
 {
 	struct rlimit rl = { MEMCG_DOORS + 64, MEMCG_DOORS + 64 };
 	char pid[16];
