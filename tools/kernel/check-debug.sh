@@ -30,7 +30,7 @@ only those (and the unload and leak scan at the end).
   --test-timeout S  bound of each fuzz and storm test (default 21600)
   --timeout S       bound of the whole VM run (default 86400)
   --module PATH     test this doors.ko (built for the debug kernel)
-  --mem SIZE        VM memory (default 6G)
+  --mem SIZE        VM memory (default 3G)
   --smp N           VM CPUs (default 2)
   --build DIR       build directory (default: BUILD or build/)
 EOF
@@ -51,8 +51,7 @@ fault_ops=100000
 test_timeout=21600
 timeout=86400
 module=
-# KASAN's shadow and the debug pools leave a 3G guest 260 MB to allocate.
-mem=6G
+mem=3G
 smp=2
 
 while [ $# -gt 0 ]; do
