@@ -432,8 +432,8 @@ static void write_file(const char *path, const char *text)
  * (drop_caches 2, plus 4 to log it once only; kfree_rcu's batches wait
  * up to 5 s for theirs, or for its shrinker), an RCU grace period
  * (MEMBARRIER_CMD_GLOBAL is a synchronize_rcu(); files and dentries are
- * freed after one) and, per cache, a shrink, which on a
- * KASAN kernel also empties the quarantine of it.
+ * freed after one) and, per cache, a shrink, which on a KASAN kernel also
+ * empties the quarantine of it.
  */
 static void slab_push(void)
 {
