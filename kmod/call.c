@@ -619,17 +619,10 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 			ret = -EFAULT;
 	} else if (!ret && door_results_len(size, call->rfiles.n, &doff) <=
 		   call->rsize) {
-		/*
-		 * Our bad results pointer fails this return: we keep the
-		 * call, and may return again.  The caller's bad rbuf (or a
-		 * fatal signal) fails the call.
-		 */
+		/* a bad pointer on either side fails the call (EFAULT) */
 		left = door_copy_to_mm(call->mm, call->rbuf, data, size);
-		if (left > 0)
-			ret = -EFAULT;
-		else
-			error = left;
-		placed = !ret;
+		error = left > 0 ? -EFAULT : left;
+		placed = true;
 	}
 	/*
 	 * DOOR_RELEASE ones go now, unless our results pointer was bad: the

@@ -1280,26 +1280,6 @@ TEST(return_kernel_large_results_efault)
 	spoiled(_metadata, KADDR_TEXT, LARGE);
 }
 
-/*
- * Large results that fit the caller's rbuf are copied there by the server
- * thread: a bad pointer of the server's fails its return all the same, and
- * it keeps the call.
- */
-TEST(return_bad_results_into_rbuf_efault)
-{
-	int rbuf[1024], ctx = ctx_open(), door;
-
-	ASSERT_LE(0, ctx);
-	door = create_door(ctx, 0);
-	ASSERT_LE(0, door);
-	spoil_ptr = (uintptr_t)bad_ptr();
-	spoil_size = 600;
-	ASSERT_NE(NULL, start_server(ctx, proc_spoil));
-	ASSERT_EQ(0, call(ctx, door, 0, 0, (uintptr_t)rbuf, sizeof(rbuf)));
-	EXPECT_EQ(-1, rbuf[0]);
-	EXPECT_EQ(EFAULT, rbuf[1]);
-}
-
 TEST(return_huge_results_size_efault)
 {
 	static char results[SMALL];
