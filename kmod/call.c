@@ -457,21 +457,26 @@ static int door_call_check(struct door *door, struct door_call_args *args)
  * called with no descriptors (one could be a DOOR_RELEASE of @args->fd),
  * is taken with fdget(): it takes no reference unless the caller's
  * descriptor table is shared, and unshared, no other thread can close the
- * descriptor while the call runs.  Anything else takes door_fget()'s
- * transient reference, which unreferenced notifications account for.
- * *@light tells which to put back.
+ * descriptor while the call runs; *@f keeps it.  Anything else takes
+ * door_file_get()'s transient reference, which unreferenced notifications
+ * account for, and leaves *@f empty.
  */
-static struct file *door_call_fget(struct door_call_args *args, struct fd *f,
-				   bool *light)
+static struct file *door_call_fget(struct door_call_args *args, struct fd *f)
 {
+	struct file *file;
+
 	*f = fdget(args->fd);
-	*light = f->file && f->file->f_op == &door_fops && !args->desc_num &&
-		 !(((struct door *)f->file->private_data)->attributes &
-		   DOOR_UNREF_ANY);
-	if (*light)
-		return f->file;
-	fdput(*f);
-	return door_fget(args->fd);
+	file = f->file;
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op == &door_fops && !args->desc_num &&
+	    !(((struct door *)file->private_data)->attributes &
+	      DOOR_UNREF_ANY))
+		return file;
+	if (!(f->flags & FDPUT_FPUT))
+		get_file(file);
+	*f = (struct fd){};
+	return door_file_get(file);
 }
 
 long door_call(struct door_call_args __user *uarg)
@@ -482,7 +487,6 @@ long door_call(struct door_call_args __user *uarg)
 	struct door_ctx *ctx;
 	struct file *file;
 	struct fd f;
-	bool light;
 	long ret;
 
 	if (door_get_args(&args, uarg, sizeof(args)))
@@ -492,7 +496,7 @@ long door_call(struct door_call_args __user *uarg)
 	if (!access_ok(u64_to_user_ptr(args.data_ptr), args.data_size))
 		return -EFAULT;
 
-	file = door_call_fget(&args, &f, &light);
+	file = door_call_fget(&args, &f);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	call.door = file->private_data;
@@ -548,7 +552,7 @@ long door_call(struct door_call_args __user *uarg)
 out:
 	door_files_end(&call.afiles, ret);
 	door_files_end(&call.rfiles, 0);
-	if (light)
+	if (f.file)
 		fdput(f);
 	else
 		door_fput(file);

@@ -305,19 +305,15 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 }
 
 /*
- * The door file behind fd: a door fd, or a file a door is attached to.
- * The reference is a transient one, put back with door_fput().
+ * The door file behind @file, a door or a file a door is attached to,
+ * taking over the caller's reference to @file.  The reference returned
+ * is a transient one, put back with door_fput().
  */
-struct file *door_fget(int fd)
+struct file *door_file_get(struct file *file)
 {
-	struct file *file = fget(fd);
-	struct file *door_file;
+	struct file *door_file = file;
 
-	if (!file)
-		return ERR_PTR(-EBADF);
-	if (file->f_op == &door_fops) {
-		door_file = file;
-	} else {
+	if (file->f_op != &door_fops) {
 		door_file = door_attached_fget(file);
 		fput(file);
 		if (!door_file)
@@ -325,6 +321,14 @@ struct file *door_fget(int fd)
 	}
 	door_transient_get(door_file->private_data);
 	return door_file;
+}
+
+/* The door file behind fd, as door_file_get(). */
+struct file *door_fget(int fd)
+{
+	struct file *file = fget(fd);
+
+	return file ? door_file_get(file) : ERR_PTR(-EBADF);
 }
 
 /* The door behind @fd, or the one the calling thread serves or is bound to. */

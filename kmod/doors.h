@@ -115,7 +115,7 @@ struct door {
 	u64 data_min;
 	u64 data_max;
 	enum door_unref_state unref_state;
-	unsigned int transient;		/* file references of door_fget() */
+	unsigned int transient;		/* file references of door_file_get() */
 	int open_refs;			/* files open on an attached name */
 	struct list_head unref_node;	/* in door_pool(door)->unref */
 	struct door_pool pool;		/* DOOR_PRIVATE: its bound threads */
@@ -193,6 +193,7 @@ long door_info(struct door_ctx *ctx, struct door_info_args __user *uarg);
 long door_revoke(struct door_fd_args __user *uarg);
 long door_getparam(struct door_param_args __user *uarg);
 long door_setparam(struct door_param_args __user *uarg);
+struct file *door_file_get(struct file *file);
 struct file *door_fget(int fd);
 struct file *door_fget_args(struct door_fd_args __user *uarg,
 			    struct door_fd_args *args);
