@@ -17,8 +17,8 @@
  * An operation in which a fault was injected must succeed with the right
  * results, or fail with one of its errnos (Documentation/abi.rst), ENOMEM
  * or EFAULT; DOOR_RELEASE descriptors passed to a call must be closed
- * unless it failed with EFAULT or EBADF; and the module must work as
- * before afterwards.  Needs a kernel with CONFIG_FAULT_INJECTION (the
+ * unless it failed with EFAULT or EBADF before the server had it; and the
+ * module must work as before afterwards.  Needs a kernel with CONFIG_FAULT_INJECTION (the
  * debug kernel); slab and page allocations fail only if debugfs's
  * failslab and fail_page_alloc have ignore-gfp-wait set to N.
  *
@@ -62,7 +62,7 @@ struct server {
 	size_t buf_size;		/* of its receive buffer */
 	char *buf, *reply;
 	_Atomic int injected, err, armed, bad;
-	_Atomic unsigned int unrefs;
+	_Atomic unsigned int unrefs, calls;
 };
 
 static struct {
@@ -218,6 +218,7 @@ static void *server_main(void *arg)
 		if (inv->data_size < sizeof(q))
 			continue;
 		memcpy(&q, (void *)(uintptr_t)inv->data_ptr, sizeof(q));
+		atomic_fetch_add(&s->calls, 1);
 		if (q.reply > BUF_SIZE || q.ndesc > 4) {
 			atomic_fetch_add(&s->bad, 1);
 			continue;
@@ -402,13 +403,17 @@ static int run_call_large(const char *name, unsigned int n, bool *injected)
 /*
  * Two descriptors passed, one with DOOR_RELEASE (a duplicate of a pipe
  * at a high number, so that no descriptor the server receives takes its
- * number), two received.
+ * number), two received.  abi.rst: the DOOR_RELEASE descriptor stays
+ * open if the call is refused with EFAULT or EBADF before the server has
+ * it, and is closed after any other failure, and after any failure once
+ * the server has the call (results that cannot be written: EFAULT).
  */
 static int run_call_desc(const char *name, unsigned int n, bool *injected)
 {
 	struct door_udesc d[2] = { 0 };
+	unsigned int calls = atomic_load(&fx.srv.calls);
 	int rel = fcntl(fx.pipe[1], F_DUPFD_CLOEXEC, HIGH_FD), ret;
-	bool open_after;
+	bool open_after, served;
 
 	if (rel < 0)
 		return errno;
@@ -419,9 +424,11 @@ static int run_call_desc(const char *name, unsigned int n, bool *injected)
 	ret = call(fx.door, 100, 100, 2, d, 2, 4096, 0, main_failfd, n,
 		   injected);
 	open_after = fcntl(rel, F_GETFD) >= 0;
-	if (open_after != (ret == EFAULT || ret == EBADF))
-		problem(name, "call = %s: its DOOR_RELEASE descriptor is %s",
+	served = atomic_load(&fx.srv.calls) != calls;
+	if (open_after != (!served && (ret == EFAULT || ret == EBADF)))
+		problem(name, "call = %s, %s the server: its DOOR_RELEASE descriptor is %s",
 			ret ? errname(ret) : "ok",
+			served ? "served by" : "not given to",
 			open_after ? "still open" : "closed");
 	if (open_after)
 		close(rel);
@@ -446,11 +453,14 @@ static int run_call_many(const char *name, unsigned int n, bool *injected)
 /*
  * The server's return, in a server thread of a context of its own (its
  * region for large arguments starts empty): faults while it delivers
- * large results with descriptors (it keeps the call and gives them
- * again: that call must succeed), then while it takes the next call
- * (large arguments and a descriptor, placed in a new mapping in the
- * server: that call may fail).  A third call, after which the thread
- * exits, makes sure the server has read fail-nth back.
+ * results of 600 bytes with descriptors into the caller's rbuf, then
+ * while it takes the next call (large arguments and a descriptor, placed
+ * in a new mapping in the server: that call may fail).  abi.rst: a fault
+ * while the server reads its descriptors keeps the call (the server gives
+ * the results again: the call succeeds); a fault while it copies results
+ * over 512 bytes into rbuf fails the call with EFAULT.  A third call,
+ * after which the thread exits, makes sure the server has read fail-nth
+ * back.
  */
 static int run_return(const char *name, unsigned int n, bool *injected)
 {
@@ -472,9 +482,6 @@ static int run_return(const char *name, unsigned int n, bool *injected)
 	d.d_descriptor = fx.null;
 	ret = call_ctx(ctx, door, 64, 600, 2, NULL, 0, 4096, n, 0, -1, 0,
 		       &unused);
-	if (ret)
-		problem(name, "the call whose results the server returns with fail-nth %u: %s",
-			n, errname(ret));
 	ret2 = call_ctx(ctx, door, LARGE_ARGS, 64, 0, &d, 1, 4096, 0, 0, -1,
 			0, &unused);
 	if (call_ctx(ctx, door, 64, 64, 0, NULL, 0, 4096, 0, 1, -1, 0,
@@ -485,6 +492,9 @@ static int run_return(const char *name, unsigned int n, bool *injected)
 	close(ctx);
 	*injected = atomic_load(&s.injected);
 	err = atomic_load(&s.err);
+	if (ret && (ret != EFAULT || !*injected))
+		problem(name, "the call whose results the server returns with fail-nth %u: %s",
+			n, errname(ret));
 	if (err && err != ENOMEM && err != EFAULT)
 		problem(name, "the server's armed DOOR_IOC_RETURN: %s",
 			errname(err));
