@@ -108,7 +108,9 @@ fi
 lsm=landlock,lockdown,yama,loadpin,safesetid,integrity,apparmor,bpf
 # RCU stalls of 60 s, not 21: under TCG on a loaded host a vCPU may not
 # run for 20 s (seen: "rcu_preempt kthread timer wakeup didn't happen"),
-# a stall of the kernel's own lasts.
+# a stall of the kernel's own lasts.  A hung-task report shows the
+# stacks of the running CPUs too: lockdep lists the locks of sleeping
+# tasks only, and a task holding up the sleeper may be running.
 
 log=$build/vm/check-debug.log
 mkdir -p "$build/vm"
@@ -117,7 +119,7 @@ start=$(date +%s)
 status=0
 "$top/tools/vm/run" --kernel "$dir/bzImage" --module "$module" \
 	--mem "$mem" --smp "$smp" --timeout "$timeout" --build "$build" \
-	--append "lsm=$lsm rcupdate.rcu_cpu_stall_timeout=60" -- \
+	--append "lsm=$lsm rcupdate.rcu_cpu_stall_timeout=60 sysctl.kernel.hung_task_all_cpu_backtrace=1" -- \
 	/opt/doors/run-tests -s "$seed" -o "$ops" -i "$iterations" \
 	-t "$test_timeout" -F "$fault_ops" -U "$@" 2>&1 | tee "$log" ||
 	status=$?
