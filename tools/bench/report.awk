@@ -439,6 +439,15 @@ function wall_rt(mech, place,    k) {
 	return k in med ? sprintf("%s (%s–%s)", dur(med[k]), dur(lo[k]), dur(hi[k])) : "not measured"
 }
 
+function wall_ratio(a, b, place,    ka, kb) {
+	ka = "wall" SUBSEP place SUBSEP a SUBSEP 0
+	kb = "wall" SUBSEP place SUBSEP b SUBSEP 0
+	if (!(ka in med) || !(kb in med))
+		return "not measured"
+	return sprintf("%.2f× (%.2f× to %.2f×)", med[ka] / med[kb],
+		       lo[ka] / hi[kb], hi[ka] / lo[kb])
+}
+
 # The wall-clock targets: what the guest is, and the floor in it.
 function wall_notes(    c1, c2) {
 	if (!("wall" in seen_meter))
@@ -450,6 +459,13 @@ function wall_notes(    c1, c2) {
 	       wall_rt("pipe", "unpinned"), wall_rt("futex", "unpinned"))
 	print "The guest's two CPUs are QEMU TCG threads on a host of two CPUs that other engineers' VMs share (see the load averages above): a round trip that crosses CPUs waits for the host to run the other vCPU's thread, and how long that takes depends on the host's load more than on the guest.  The verdicts above compare the ranges, not just the medians: a target is met only if every pairing of repetitions meets it."
 	print ""
+	printf("The floor against pipe: the bare hand-off, which wakes the peer and sleeps and does nothing else, takes %s of a pipe round trip unpinned, %s pinned on one CPU, %s across CPUs (medians; over the repetitions' ranges in brackets); door_call takes %s, %s and %s.  Where the hand-off is above 0.5×, no call made through a module's `ioctl()` can meet the pipe target in this guest.  ",
+	       wall_ratio("handoff", "pipe", "unpinned"), wall_ratio("handoff", "pipe", "same"),
+	       wall_ratio("handoff", "pipe", "cross"), wall_ratio("door", "pipe", "unpinned"),
+	       wall_ratio("door", "pipe", "same"), wall_ratio("door", "pipe", "cross"))
+	printf("Counted in instructions (the meter), door_call takes %s of a pipe round trip: 0.5× in time would have to come from placement, a door's server run on its caller's CPU where a pipe's reader is woken on another.  In this guest one CPU is not the cheap place: the hand-off takes %s pinned on one CPU and %s across two.  The likely reason is QEMU's: TCG flushes a vCPU's software TLB whenever the guest writes CR3, so each switch between two processes on one vCPU is followed by page-table walks in software, which a vCPU that stays in one process does not pay.\n\n",
+	       sprintf("%.2f×", med["icount", "unpinned", "door", 0] / med["icount", "unpinned", "pipe", 0]),
+	       wall_rt("handoff", "same"), wall_rt("handoff", "cross"))
 	c1 = "door" SUBSEP 1 SUBSEP 2
 	c2 = "door" SUBSEP 2 SUBSEP 2
 	if ((c1 in cmed) && (c2 in cmed))

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# usage: tools/bench/run-all.sh [--quick]
+# usage: tools/bench/run-all.sh [--quick | --report]
 #
 # The benchmark of issue 4, in one command: builds the module, libdoor and
 # doorbench, boots the VM twice and runs every sweep in it (run-guest),
@@ -12,7 +12,8 @@
 #  - wall clock: tools/vm/run --smp 2.
 # The records, one JSON object a line, are kept in BUILD/bench-results/.
 # --quick shortens everything, to try things out; it writes the
-# documents all the same.  BUILD (default: build/ at the top) is the
+# documents all the same.  --report only writes them again from the
+# records of the last run (after a change to report.awk or plot.awk).  BUILD (default: build/ at the top) is the
 # build directory, as for the top Makefile.
 
 set -euo pipefail
@@ -29,15 +30,17 @@ results=$build/bench-results
 doc=$top/Documentation/benchmarks.md
 svg=$top/Documentation/benchmarks.svg
 quick=
+report=
 
 case ${1-} in
 --quick) quick=quick ;;
+--report) report=1 ;;
 "") ;;
 -h | --help)
 	sed -n '4,/^$/s/^# \{0,1\}//p' "$0"
 	exit 0
 	;;
-*) die "usage: run-all.sh [--quick]" ;;
+*) die "usage: run-all.sh [--quick | --report]" ;;
 esac
 
 # Quoted for a shell, as the reader would type it.
@@ -47,12 +50,13 @@ quote() {
 	printf '%s' "${out% }"
 }
 
-start=$(date +%s)
-# What is built and measured: the tree may change while the VMs run.
-revision=$(git -C "$top" describe --always --dirty 2>/dev/null) ||
-	revision="(not a git checkout)"
-make -C "$top" -s BUILD="$build" module bench
-mkdir -p "$results"
+# What the documents say of the run, kept with its records for --report.
+meta=$results/run.env
+if [ -n "$report" ]; then
+	[ -f "$meta" ] || die "no records in $results: run without --report first"
+	# shellcheck source=/dev/null
+	. "$meta"
+fi
 
 vm=(tools/vm/run ${BUILD:+--build "$build"})
 icount_cmd=("${vm[@]}" --icount -- /opt/doors/bench/run-guest icount ${quick:+"$quick"})
@@ -69,11 +73,24 @@ run_vm() {
 	fi
 	mv "$out.tmp" "$out"
 }
-run_vm "$results/icount.jsonl" "${icount_cmd[@]}"
-load_before=$(cut -d ' ' -f 1 /proc/loadavg)
-run_vm "$results/wall.jsonl" "${wall_cmd[@]}"
-load_after=$(cut -d ' ' -f 1 /proc/loadavg)
-minutes=$((($(date +%s) - start + 59) / 60))
+
+if [ -z "$report" ]; then
+	start=$(date +%s)
+	# What is built and measured: the tree may change while the VMs run.
+	revision=$(git -C "$top" describe --always --dirty 2>/dev/null) ||
+		revision="(not a git checkout)"
+	make -C "$top" -s BUILD="$build" module bench
+	mkdir -p "$results"
+	rm -f "$meta"
+	run_vm "$results/icount.jsonl" "${icount_cmd[@]}"
+	load_before=$(cut -d ' ' -f 1 /proc/loadavg)
+	run_vm "$results/wall.jsonl" "${wall_cmd[@]}"
+	load_after=$(cut -d ' ' -f 1 /proc/loadavg)
+	minutes=$((($(date +%s) - start + 59) / 60))
+	for v in start revision quick load_before load_after minutes; do
+		printf '%s=%q\n' "$v" "${!v}"
+	done >"$meta"
+fi
 
 awk -f "$here/jsonl.awk" -f "$here/plot.awk" \
 	"$results/icount.jsonl" "$results/wall.jsonl" >"$svg.tmp"
