@@ -259,7 +259,9 @@ static void door_call_cancel(struct door_ctx *ctx, struct door_call *call)
 
 	t->call = NULL;
 	call->door->active--;
-	if (!(call->door->attributes & DOOR_NO_CANCEL) && t->cancel_signal) {
+	/* busy: it is not running the procedure, there is nothing to cancel */
+	if (!call->busy && !(call->door->attributes & DOOR_NO_CANCEL) &&
+	    t->cancel_signal) {
 		sig = t->cancel_signal;
 		pid = get_pid(t->pid);
 	}
@@ -293,8 +295,10 @@ static void door_call_spin(struct door_call *call)
 
 /*
  * Wait for the server.  A signal abandons the call, unless the server is
- * copying in or out of it at that moment: then the server finishes it with
- * EINTR as soon as it is done.
+ * busy with it at that moment: then the server finishes it with EINTR as
+ * soon as it is done, and we wait for that, killable only while the
+ * server copies between our memory and its own (the wait a server could
+ * make last): a fatal signal then detaches the call and we leave.
  */
 static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
 {
@@ -308,24 +312,33 @@ static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
 		/* pairs with door_call_finish() and door_deliver() */
 		if (smp_load_acquire(&call->state) != DOOR_CALL_ACTIVE)
 			break;
-		if (!abandoning && signal_pending(current)) {
-			__set_current_state(TASK_RUNNING);
-			spin_lock(&ctx->lock);
-			if (call->state != DOOR_CALL_ACTIVE) {
-				spin_unlock(&ctx->lock);
-				break;
-			}
-			if (call->busy) {
-				call->abandoned = true;
-				abandoning = true;
-				spin_unlock(&ctx->lock);
-				continue;
-			}
-			/* The procedure runs on; its results will be dropped. */
-			door_call_cancel(ctx, call);
-			return -EINTR;
+		if (abandoning && READ_ONCE(call->copying)) {
+			/* pairs with door_copy_call(), which wakes us */
+			if (fatal_signal_pending(current))
+				goto give_up;
+			set_current_state(TASK_KILLABLE);
+		} else if (!abandoning && signal_pending(current)) {
+			goto give_up;
 		}
 		schedule();
+		continue;
+give_up:
+		__set_current_state(TASK_RUNNING);
+		spin_lock(&ctx->lock);
+		if (call->state != DOOR_CALL_ACTIVE) {
+			spin_unlock(&ctx->lock);
+			break;
+		}
+		if (call->busy &&
+		    !(call->copying && fatal_signal_pending(current))) {
+			call->abandoned = true;
+			abandoning = true;
+			spin_unlock(&ctx->lock);
+			continue;
+		}
+		/* The procedure runs on; its results will be dropped. */
+		door_call_cancel(ctx, call);
+		return -EINTR;
 	}
 	__set_current_state(TASK_RUNNING);
 	return call->state == DOOR_CALL_DONE ? call->error : 0;
@@ -525,6 +538,7 @@ long door_call(struct door_call_args __user *uarg)
 	call.rbuf = args.rbuf;
 	call.rsize = args.rsize;
 	call.placed = false;
+	call.copying = false;
 	call.abandoned = false;
 	call.noresults = args.flags & DOOR_CALL_NO_RESULTS;
 	call.error = 0;
@@ -560,6 +574,49 @@ out:
 }
 
 /* Server side. */
+
+/*
+ * Copy @len bytes between @addr in the caller of @call and our @ubuf, as
+ * door_copy_to_mm() (@write) or door_copy_from_mm(), in a busy section.
+ * A peer can make this copy last (a buffer behind userfaultfd or FUSE),
+ * so the call is marked copying meanwhile: we hold the caller's mm and
+ * leave the record alone, and a caller killed in the meantime detaches
+ * the call and leaves.  Returns what the copy returned, or -ESRCH if the
+ * caller has left: the record is gone, the thread serves no call.
+ */
+static long door_copy_call(struct door_ctx *ctx, struct door_thread *t,
+			   struct door_call *call, unsigned long addr,
+			   void __user *ubuf, size_t len, bool write)
+{
+	struct mm_struct *mm = call->mm;
+	struct task_struct *caller = NULL;
+	long ret;
+
+	mmget(mm);		/* the caller waits in its ioctl: mm_users > 0 */
+	spin_lock(&ctx->lock);
+	call->copying = true;
+	if (call->abandoned)
+		caller = call->caller;	/* waits uninterruptibly: now killable */
+	rcu_read_lock_sched();
+	spin_unlock(&ctx->lock);
+	if (caller)
+		wake_up_process(caller);
+	rcu_read_unlock_sched();
+
+	if (write)
+		ret = door_copy_to_mm(mm, addr, ubuf, len);
+	else
+		ret = door_copy_from_mm(ubuf, mm, addr, len);
+
+	spin_lock(&ctx->lock);
+	if (t->call == call)
+		call->copying = false;
+	else
+		ret = -ESRCH;	/* detached by door_call_wait() */
+	spin_unlock(&ctx->lock);
+	mmput(mm);
+	return ret;
+}
 
 /*
  * Hand the results of the call @t serves, if any, to its caller: small
@@ -621,12 +678,9 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	if (!ret && size <= DOOR_INLINE_MAX) {
 		if (size && copy_from_user(call->inl, data, size))
 			ret = -EFAULT;
-	} else if (!ret && door_results_len(size, call->rfiles.n, &doff) <=
-		   call->rsize) {
-		/* a bad pointer on either side fails the call (EFAULT) */
-		left = door_copy_to_mm(call->mm, call->rbuf, data, size);
-		error = left > 0 ? -EFAULT : left;
-		placed = true;
+	} else if (!ret) {
+		placed = door_results_len(size, call->rfiles.n, &doff) <=
+			 call->rsize;
 	}
 	/*
 	 * DOOR_RELEASE ones go now, unless our results pointer was bad: the
@@ -636,6 +690,14 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	door_files_close_released(&call->rfiles, ret);
 	if (ret)
 		door_files_put(&call->rfiles);
+	if (placed) {
+		/* a bad pointer on either side fails the call (EFAULT) */
+		left = door_copy_call(ctx, t, call, call->rbuf, data, size,
+				      true);
+		if (left == -ESRCH)
+			return 0;	/* the caller was killed */
+		error = left > 0 ? -EFAULT : left;
+	}
 
 	spin_lock(&ctx->lock);
 	if (ret && !call->abandoned) {
@@ -799,11 +861,16 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 		t->argmap = dst;
 		t->argmap_len = dst ? PAGE_ALIGN(total) : 0;
 	}
-	if (!error && size > DOOR_INLINE_MAX)
-		copied = door_copy_from_mm((void __user *)dst, call->mm,
-					   call->data_ptr, size);
-	else if (!error && size)
+	if (!error && size > DOOR_INLINE_MAX) {
+		copied = door_copy_call(ctx, t, call, call->data_ptr,
+					(void __user *)dst, size, false);
+		if (copied == -ESRCH) {
+			door_unmap_args(t);
+			return 1;	/* the caller was killed */
+		}
+	} else if (!error && size) {
 		copied = copy_to_user((void __user *)dst, call->inl, size);
+	}
 	if (copied > 0) {
 		error = -EINTR;		/* the server's buffer is bad */
 		ret = -EFAULT;

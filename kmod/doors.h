@@ -16,7 +16,7 @@
  *   door_ctx.lock (spinlock) protects everything in the context: the pool
  *   (parked, nparked), the thread hash, every door's revoked/active state,
  *   and the hand-off fields of calls served by the context: door_call.state,
- *   .busy, .abandoned, .error and door_thread.call.
+ *   .busy, .copying, .abandoned, .error and door_thread.call.
  *   door_attach_lock (mutex) protects the attachment table and the files
  *   open on attached names; it is never taken under a door_ctx.lock, and
  *   is taken before the fsnotify group's mark_mutex.  fd_install() runs
@@ -33,8 +33,13 @@
  *   A call record lives on the caller's stack.  Whoever sets busy (the
  *   caller when dispatching, the server while it copies out of or into the
  *   call) owns the record's buffers; the caller never leaves while busy is
- *   set, so the server may read the caller's stack and mm.  Once the state
- *   is DONE the server never touches the record again.
+ *   set, so the server may read the caller's stack and mm.  The exception
+ *   is copying: while the server copies between the caller's memory and
+ *   its own (a copy a peer can make last: userfaultfd, FUSE), it holds the
+ *   caller's mm (mmget) and leaves the record alone, and a caller killed
+ *   meanwhile detaches the call and leaves; the server finds door_thread.call
+ *   changed when it is done.  Once the state is DONE the server never
+ *   touches the record again.
  */
 #ifndef _DOORS_INTERNAL_H
 #define _DOORS_INTERNAL_H
@@ -168,6 +173,7 @@ struct door_call {
 	struct door_thread *server;
 	enum door_call_state state;
 	bool busy;
+	bool copying;			/* busy, but the caller may die */
 	bool abandoned;
 	bool noresults;			/* door_call(d, NULL) */
 	bool placed;			/* results are in rbuf already */

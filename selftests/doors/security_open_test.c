@@ -12,6 +12,8 @@
  *       procedure runs
  *   S4  a bad receive buffer fails a large-argument call with EINTR in
  *       the client, as for small arguments
+ *   S6  a caller killed while the server copies its arguments dies, however
+ *       long the server makes the copy last
  *   S7  an argument region larger than 1 MiB is unmapped when the
  *       server returns from its call
  */
@@ -30,9 +32,12 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/doors.h>
+#include <linux/userfaultfd.h>
 
 #include "harness.h"
 #include "util.h"
@@ -328,6 +333,289 @@ TEST(S4_kernel_receive_buffer_large_args_eintr)
 	EXPECT_EQ(-1, ioctl(ctx, DOOR_IOC_CALL, &ca));
 	/* Actual: EFAULT. */
 	EXPECT_EQ(EINTR, errno);
+}
+
+/*
+ * S6.  The server thread copies a call's large arguments from the caller's
+ * memory into its receive buffer, and the server decides how long that
+ * takes: here the buffer is behind a userfaultfd whose faults the test
+ * resolves only at the end.  A caller killed meanwhile dies at once, also
+ * when an earlier signal had it already waiting for the server to finish
+ * the call it abandoned; once the copy is done, the server thread finds
+ * the call gone and parks again: a call after it is served.
+ */
+struct stalled {
+	int ctx, door, uffd;
+	char *buf;
+	size_t len;
+};
+
+static void *serve_stalled(void *arg)
+{
+	struct stalled *s = arg;
+	struct door_return_args ra = {
+		.buf = (uintptr_t)s->buf, .buf_size = s->len,
+	};
+
+	while (!ioctl(s->ctx, DOOR_IOC_RETURN, &ra) || errno == EINTR)
+		;		/* null results */
+	return NULL;
+}
+
+static int stalled_setup(struct stalled *s)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	pthread_t thread;
+
+	s->len = 2 * getpagesize();
+	s->ctx = ctx_open();
+	s->door = s->ctx < 0 ? -1 : create_door(s->ctx);
+	s->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	s->buf = mmap(NULL, s->len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (s->door < 0 || s->uffd < 0 || s->buf == MAP_FAILED ||
+	    ioctl(s->uffd, UFFDIO_API, &api))
+		return -1;
+	reg.range.start = (uintptr_t)s->buf;
+	reg.range.len = s->len;
+	if (ioctl(s->uffd, UFFDIO_REGISTER, &reg))
+		return -1;
+	return pthread_create(&thread, NULL, serve_stalled, s) ? -1 : 0;
+}
+
+/* A child calling with large arguments; SIGUSR1 interrupts it. */
+static pid_t stalled_caller(struct stalled *s)
+{
+	static char data[LARGE];
+	struct door_call_args ca = {
+		.fd = s->door, .data_ptr = (uintptr_t)data,
+		.data_size = sizeof(data),
+	};
+	struct sigaction sa = { .sa_handler = on_alarm };
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	sigaction(SIGUSR1, &sa, NULL);
+	ioctl(s->ctx, DOOR_IOC_CALL, &ca);
+	_exit(1);
+}
+
+/* The server thread's copy has faulted on its buffer: it waits. */
+static int stalled_fault(struct stalled *s)
+{
+	struct uffd_msg msg;
+
+	if (read(s->uffd, &msg, sizeof(msg)) != sizeof(msg))
+		return -1;
+	return msg.event == UFFD_EVENT_PAGEFAULT ? 0 : -1;
+}
+
+/* Let the copy go on: zero pages in the whole buffer. */
+static int stalled_resolve(struct stalled *s)
+{
+	struct uffdio_zeropage z = {
+		.range = { .start = (uintptr_t)s->buf, .len = s->len },
+	};
+
+	return ioctl(s->uffd, UFFDIO_ZEROPAGE, &z);
+}
+
+/* pid's wait status if it ends within 10 s, else -1. */
+static int reap_within(pid_t pid)
+{
+	struct sigaction sa = { .sa_handler = on_alarm }, old;
+	int status = 0;
+	pid_t ret;
+
+	sigaction(SIGALRM, &sa, &old);
+	/* A bound on the test only: the expected end is immediate. */
+	alarm(10);
+	ret = waitpid(pid, &status, 0);
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
+	return ret == pid ? status : -1;
+}
+
+/* The state letter of pid in /proc/PID/stat, or 0. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/* After a small call, the server thread is parked again. */
+static int stalled_call_small(struct stalled *s)
+{
+	char data[8] = "after";
+	struct door_call_args ca = {
+		.fd = s->door, .data_ptr = (uintptr_t)data,
+		.data_size = sizeof(data),
+	};
+
+	return ioctl(s->ctx, DOOR_IOC_CALL, &ca) ? errno : 0;
+}
+
+/*
+ * Kill a caller while the server thread copies its arguments, after a
+ * SIGUSR1 that abandons the call if @abandon: returns SIGKILL if that ends
+ * it within 10 s, 0 if not, -1 on a failure (-2: not waiting as expected).
+ * The copy is let go on after, and the caller reaped.
+ */
+static int stalled_kill(struct stalled *s, bool abandon)
+{
+	int status, ret;
+	pid_t pid = stalled_caller(s);
+	char state;
+
+	if (pid < 0 || stalled_fault(s))
+		return -1;
+	if (abandon) {
+		/* the call is abandoned: the caller waits for the server */
+		kill(pid, SIGUSR1);
+		do {
+			state = proc_state(pid);
+			sched_yield();
+		} while (state == 'S' || state == 'R');
+		if (state != 'D')
+			return -2;
+	}
+	kill(pid, SIGKILL);
+	status = reap_within(pid);
+	ret = status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	if (stalled_resolve(s) ||
+	    (status == -1 && waitpid(pid, &status, 0) != pid))
+		return -1;
+	return ret;
+}
+
+TEST(S6_caller_killed_while_server_copies_dies)
+{
+	static struct stalled s;
+
+	ASSERT_EQ(0, stalled_setup(&s));
+	/* Actual: 0, the caller waited, unkillable, for the copy. */
+	EXPECT_EQ(SIGKILL, stalled_kill(&s, false));
+	EXPECT_EQ(0, stalled_call_small(&s));
+}
+
+TEST(S6_caller_abandoning_then_killed_dies)
+{
+	static struct stalled s;
+
+	ASSERT_EQ(0, stalled_setup(&s));
+	/* Actual: 0, the caller waited, unkillable, for the copy. */
+	EXPECT_EQ(SIGKILL, stalled_kill(&s, true));
+	EXPECT_EQ(0, stalled_call_small(&s));
+}
+
+/*
+ * S6, results: results over 512 bytes that fit the caller's rbuf are
+ * copied there by the server thread, which a caller can make last as
+ * well (its rbuf behind a userfaultfd of its own).  Killed meanwhile, the
+ * caller dies; its death ends the copy, and the server thread parks again.
+ */
+static void *serve_results(void *arg)
+{
+	static char results[4096];
+	struct door_return_args ra = { 0 };
+	int ctx = *(int *)arg;
+
+	memset(results, 'r', sizeof(results));
+	while (!ioctl(ctx, DOOR_IOC_RETURN, &ra) || errno == EINTR) {
+		ra.data_ptr = (uintptr_t)results;
+		ra.data_size = sizeof(results);
+	}
+	return NULL;
+}
+
+static struct door_call_args rbuf_call;
+
+static void *call_into(void *arg)
+{
+	int ctx = *(int *)arg;
+
+	ioctl(ctx, DOOR_IOC_CALL, &rbuf_call);
+	return NULL;
+}
+
+/* A child whose rbuf faults are never resolved; says when one waits. */
+static pid_t rbuf_stalled_caller(int ctx, int door, int told)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	size_t len = 2 * getpagesize();
+	struct uffd_msg msg;
+	pthread_t thread;
+	int uffd;
+	char *rbuf;
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	rbuf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (uffd < 0 || rbuf == MAP_FAILED || ioctl(uffd, UFFDIO_API, &api))
+		_exit(2);
+	reg.range.start = (uintptr_t)rbuf;
+	reg.range.len = len;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		_exit(2);
+	rbuf_call.fd = door;
+	rbuf_call.rbuf = (uintptr_t)rbuf;
+	rbuf_call.rsize = len;
+	if (pthread_create(&thread, NULL, call_into, &ctx) ||
+	    read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT || notify(told))
+		_exit(2);
+	pause();
+	_exit(1);
+}
+
+TEST(S6_caller_killed_while_server_copies_results_dies)
+{
+	static int ctx;
+	int door, told[2], status;
+	pthread_t thread;
+	pid_t pid;
+
+	ctx = ctx_open();
+	ASSERT_LE(0, ctx);
+	door = create_door(ctx);
+	ASSERT_LE(0, door);
+	ASSERT_EQ(0, pipe2(told, O_CLOEXEC));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, serve_results, &ctx));
+	pid = rbuf_stalled_caller(ctx, door, told[1]);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, await(told[0]));
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	status = reap_within(pid);
+	/* Actual: the caller waited, unkillable, for the copy. */
+	EXPECT_EQ(1, status != -1 && WIFSIGNALED(status) &&
+		  WTERMSIG(status) == SIGKILL);
+	/* if not, our exit ends the server thread's copy, and the caller */
+	ASSERT_NE(-1, status);
+	rbuf_call.fd = door;
+	rbuf_call.rbuf = 0;
+	rbuf_call.rsize = 0;
+	EXPECT_EQ(0, ioctl(ctx, DOOR_IOC_CALL, &rbuf_call));
+	EXPECT_EQ(4096, rbuf_call.data_size);
+	munmap((void *)(uintptr_t)rbuf_call.rbuf, rbuf_call.rsize);
 }
 
 /*
