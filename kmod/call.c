@@ -344,22 +344,30 @@ give_up:
 	return call->state == DOOR_CALL_DONE ? call->error : 0;
 }
 
-/* The caller has copied large results: let the server thread go on. */
+/*
+ * The caller has copied large results: let the server thread go on, unless
+ * it was killed meanwhile (call->server is NULL then), and let its mm go.
+ */
 static void door_call_release_server(struct door_ctx *ctx,
 				     struct door_call *call)
 {
-	struct door_thread *t = call->server;
-	struct task_struct *server;
+	struct door_thread *t;
+	struct task_struct *server = NULL;
 
 	spin_lock(&ctx->lock);
 	call->door->active--;
 	rcu_read_lock_sched();
-	server = t->task;
-	/* pairs with door_deliver(): we are done with its memory */
-	smp_store_release(&t->call, NULL);
+	t = call->server;
+	if (t) {
+		server = t->task;
+		/* pairs with door_deliver(): we are done with its memory */
+		smp_store_release(&t->call, NULL);
+	}
 	spin_unlock(&ctx->lock);
-	wake_up_process(server);
+	if (server)
+		wake_up_process(server);
 	rcu_read_unlock_sched();
+	mmput(call->res_mm);
 }
 
 /* Tell the caller where its results are: the fields that change. */
@@ -713,7 +721,12 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 		return 0;
 	}
 
-	/* Large results: the caller copies them from here while we wait. */
+	/*
+	 * Large results: the caller copies them from here while we wait.  It
+	 * holds our mm for that, so that we may be killed meanwhile: then we
+	 * leave the call to it (call->server NULL) and go.
+	 */
+	mmget(current->mm);
 	call->res_mm = current->mm;
 	call->res_addr = args->data_ptr;
 	call->busy = false;
@@ -725,10 +738,21 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	door_wake_sync(caller);
 	rcu_read_unlock_sched();
 	for (;;) {
-		set_current_state(TASK_UNINTERRUPTIBLE);
+		set_current_state(TASK_KILLABLE);
 		/* pairs with door_call_release_server() */
 		if (!smp_load_acquire(&t->call))
 			break;
+		if (fatal_signal_pending(current)) {
+			__set_current_state(TASK_RUNNING);
+			spin_lock(&ctx->lock);
+			if (t->call) {
+				t->call = NULL;
+				call->server = NULL;
+				ret = -EINTR;
+			}
+			spin_unlock(&ctx->lock);
+			return ret;
+		}
 		schedule();
 	}
 	__set_current_state(TASK_RUNNING);

@@ -39,7 +39,9 @@
  *   caller's mm (mmget) and leaves the record alone, and a caller killed
  *   meanwhile detaches the call and leaves; the server finds door_thread.call
  *   changed when it is done.  Once the state is DONE the server never
- *   touches the record again.
+ *   touches the record again.  Large results (REPLIED) wait in the
+ *   server's memory while the caller copies them out, holding the server's
+ *   mm; a server thread killed meanwhile clears door_call.server and goes.
  */
 #ifndef _DOORS_INTERNAL_H
 #define _DOORS_INTERNAL_H

@@ -12,8 +12,9 @@
  *       procedure runs
  *   S4  a bad receive buffer fails a large-argument call with EINTR in
  *       the client, as for small arguments
- *   S6  a caller killed while the server copies its arguments dies, however
- *       long the server makes the copy last
+ *   S6  a caller killed while the server copies its call dies, and a
+ *       server killed while its caller copies its results, however long
+ *       the peer makes the copy last
  *   S7  an argument region larger than 1 MiB is unmapped when the
  *       server returns from its call
  */
@@ -350,6 +351,44 @@ struct stalled {
 	size_t len;
 };
 
+/* @len bytes of fresh memory behind a new userfaultfd, *uffd; or NULL. */
+static char *uffd_region(int *uffd, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	char *p;
+
+	*uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (*uffd < 0 || p == MAP_FAILED || ioctl(*uffd, UFFDIO_API, &api))
+		return NULL;
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = len;
+	return ioctl(*uffd, UFFDIO_REGISTER, &reg) ? NULL : p;
+}
+
+/* Someone faulted in uffd's region, and waits: the address, or 0. */
+static uint64_t uffd_fault(int uffd)
+{
+	struct uffd_msg msg;
+
+	if (read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT)
+		return 0;
+	return msg.arg.pagefault.address;
+}
+
+/* Let the faults go on: zero pages in the region at p. */
+static int uffd_zero(int uffd, char *p, size_t len)
+{
+	struct uffdio_zeropage z = {
+		.range = { .start = (uintptr_t)p, .len = len },
+	};
+
+	return ioctl(uffd, UFFDIO_ZEROPAGE, &z);
+}
+
 static void *serve_stalled(void *arg)
 {
 	struct stalled *s = arg;
@@ -364,22 +403,13 @@ static void *serve_stalled(void *arg)
 
 static int stalled_setup(struct stalled *s)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
 	pthread_t thread;
 
 	s->len = 2 * getpagesize();
 	s->ctx = ctx_open();
 	s->door = s->ctx < 0 ? -1 : create_door(s->ctx);
-	s->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	s->buf = mmap(NULL, s->len, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (s->door < 0 || s->uffd < 0 || s->buf == MAP_FAILED ||
-	    ioctl(s->uffd, UFFDIO_API, &api))
-		return -1;
-	reg.range.start = (uintptr_t)s->buf;
-	reg.range.len = s->len;
-	if (ioctl(s->uffd, UFFDIO_REGISTER, &reg))
+	s->buf = uffd_region(&s->uffd, s->len);
+	if (s->door < 0 || !s->buf)
 		return -1;
 	return pthread_create(&thread, NULL, serve_stalled, s) ? -1 : 0;
 }
@@ -400,26 +430,6 @@ static pid_t stalled_caller(struct stalled *s)
 	sigaction(SIGUSR1, &sa, NULL);
 	ioctl(s->ctx, DOOR_IOC_CALL, &ca);
 	_exit(1);
-}
-
-/* The server thread's copy has faulted on its buffer: it waits. */
-static int stalled_fault(struct stalled *s)
-{
-	struct uffd_msg msg;
-
-	if (read(s->uffd, &msg, sizeof(msg)) != sizeof(msg))
-		return -1;
-	return msg.event == UFFD_EVENT_PAGEFAULT ? 0 : -1;
-}
-
-/* Let the copy go on: zero pages in the whole buffer. */
-static int stalled_resolve(struct stalled *s)
-{
-	struct uffdio_zeropage z = {
-		.range = { .start = (uintptr_t)s->buf, .len = s->len },
-	};
-
-	return ioctl(s->uffd, UFFDIO_ZEROPAGE, &z);
 }
 
 /* pid's wait status if it ends within 10 s, else -1. */
@@ -482,7 +492,7 @@ static int stalled_kill(struct stalled *s, bool abandon)
 	pid_t pid = stalled_caller(s);
 	char state;
 
-	if (pid < 0 || stalled_fault(s))
+	if (pid < 0 || !uffd_fault(s->uffd))
 		return -1;
 	if (abandon) {
 		/* the call is abandoned: the caller waits for the server */
@@ -497,7 +507,7 @@ static int stalled_kill(struct stalled *s, bool abandon)
 	kill(pid, SIGKILL);
 	status = reap_within(pid);
 	ret = status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	if (stalled_resolve(s) ||
+	if (uffd_zero(s->uffd, s->buf, s->len) ||
 	    (status == -1 && waitpid(pid, &status, 0) != pid))
 		return -1;
 	return ret;
@@ -544,44 +554,35 @@ static void *serve_results(void *arg)
 }
 
 static struct door_call_args rbuf_call;
+static int rbuf_call_err;
 
 static void *call_into(void *arg)
 {
 	int ctx = *(int *)arg;
 
-	ioctl(ctx, DOOR_IOC_CALL, &rbuf_call);
+	rbuf_call_err = ioctl(ctx, DOOR_IOC_CALL, &rbuf_call) ? errno : 0;
 	return NULL;
 }
 
 /* A child whose rbuf faults are never resolved; says when one waits. */
 static pid_t rbuf_stalled_caller(int ctx, int door, int told)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
 	size_t len = 2 * getpagesize();
-	struct uffd_msg msg;
 	pthread_t thread;
-	int uffd;
 	char *rbuf;
+	int uffd;
 	pid_t pid = fork();
 
 	if (pid)
 		return pid;
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	rbuf = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (uffd < 0 || rbuf == MAP_FAILED || ioctl(uffd, UFFDIO_API, &api))
-		_exit(2);
-	reg.range.start = (uintptr_t)rbuf;
-	reg.range.len = len;
-	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+	rbuf = uffd_region(&uffd, len);
+	if (!rbuf)
 		_exit(2);
 	rbuf_call.fd = door;
 	rbuf_call.rbuf = (uintptr_t)rbuf;
 	rbuf_call.rsize = len;
 	if (pthread_create(&thread, NULL, call_into, &ctx) ||
-	    read(uffd, &msg, sizeof(msg)) != sizeof(msg) ||
-	    msg.event != UFFD_EVENT_PAGEFAULT || notify(told))
+	    !uffd_fault(uffd) || notify(told))
 		_exit(2);
 	pause();
 	_exit(1);
@@ -615,6 +616,69 @@ TEST(S6_caller_killed_while_server_copies_results_dies)
 	rbuf_call.rsize = 0;
 	EXPECT_EQ(0, ioctl(ctx, DOOR_IOC_CALL, &rbuf_call));
 	EXPECT_EQ(4096, rbuf_call.data_size);
+	munmap((void *)(uintptr_t)rbuf_call.rbuf, rbuf_call.rsize);
+}
+
+/*
+ * S6, the server's side: results that fit neither the call record nor
+ * rbuf are copied by the caller out of the server's memory while the
+ * server thread waits, and a caller can make that copy last as well.
+ * Here the server's results are behind a userfaultfd the test holds: the
+ * server process, killed while the caller's copy waits, must end all the
+ * same; the caller gets the results once the fault is resolved.
+ */
+static pid_t replied_server(int sock)
+{
+	struct door_return_args ra = { 0 };
+	int fds[2], ctx;
+	char *results;
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	ctx = ctx_open();
+	fds[0] = ctx < 0 ? -1 : create_door(ctx);
+	results = uffd_region(&fds[1], getpagesize());
+	if (fds[0] < 0 || !results || send_fds(sock, fds, 2))
+		_exit(2);
+	while (!ioctl(ctx, DOOR_IOC_RETURN, &ra) || errno == EINTR) {
+		ra.data_ptr = (uintptr_t)results;
+		ra.data_size = getpagesize();
+	}
+	_exit(1);
+}
+
+TEST(S6_server_killed_while_caller_copies_results_dies)
+{
+	static int ctx;
+	int sv[2], fds[2], status;
+	pthread_t thread;
+	uint64_t addr;
+	pid_t pid;
+
+	ctx = ctx_open();
+	ASSERT_LE(0, ctx);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	pid = replied_server(sv[1]);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, recv_fds(sv[0], fds, 2));
+	memset(&rbuf_call, 0, sizeof(rbuf_call));
+	rbuf_call.fd = fds[0];
+	ASSERT_EQ(0, pthread_create(&thread, NULL, call_into, &ctx));
+	addr = uffd_fault(fds[1]);
+	ASSERT_NE(0, addr);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	status = reap_within(pid);
+	/* Actual: the server thread waited, unkillable, for the caller. */
+	EXPECT_EQ(1, status != -1 && WIFSIGNALED(status) &&
+		  WTERMSIG(status) == SIGKILL);
+	ASSERT_EQ(0, uffd_zero(fds[1], (char *)(uintptr_t)addr,
+			       getpagesize()));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	if (status == -1)
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, rbuf_call_err);
+	EXPECT_EQ(getpagesize(), rbuf_call.data_size);
 	munmap((void *)(uintptr_t)rbuf_call.rbuf, rbuf_call.rsize);
 }
 
