@@ -422,8 +422,8 @@ static int door_call_results(struct door_ctx *ctx, struct door_call *call,
 			ret = -EOVERFLOW;
 	}
 	if (!ret && large)
-		left = door_copy_from_mm((void __user *)dst, call->res_mm,
-					 call->res_addr, size);
+		left = door_copy_mm(call->res_mm, call->res_addr,
+				    (void __user *)dst, size, false);
 	else if (!ret && !call->placed && size)
 		left = copy_to_user((void __user *)dst, call->inl, size);
 	if (left)
@@ -585,7 +585,7 @@ out:
 
 /*
  * Copy @len bytes between @addr in the caller of @call and our @ubuf, as
- * door_copy_to_mm() (@write) or door_copy_from_mm(), in a busy section.
+ * door_copy_mm() does (into the caller: @write), in a busy section.
  * A peer can make this copy last (a buffer behind userfaultfd or FUSE),
  * so the call is marked copying meanwhile: we hold the caller's mm and
  * leave the record alone, and a caller killed in the meantime detaches
@@ -611,10 +611,7 @@ static long door_copy_call(struct door_ctx *ctx, struct door_thread *t,
 		wake_up_process(caller);
 	rcu_read_unlock_sched();
 
-	if (write)
-		ret = door_copy_to_mm(mm, addr, ubuf, len);
-	else
-		ret = door_copy_from_mm(ubuf, mm, addr, len);
+	ret = door_copy_mm(mm, addr, ubuf, len, write);
 
 	spin_lock(&ctx->lock);
 	if (t->call == call)

@@ -22,8 +22,8 @@
  * -EFAULT if @addr is not accessible in @mm, or the number of bytes not
  * copied (> 0) if @ubuf is not, as copy_to_user() does.
  */
-static long door_copy_mm(struct mm_struct *mm, unsigned long addr,
-			 void __user *ubuf, size_t len, bool write)
+long door_copy_mm(struct mm_struct *mm, unsigned long addr,
+		  void __user *ubuf, size_t len, bool write)
 {
 	struct page *pages[DOOR_PIN_BATCH] __uninitialized;
 
@@ -66,18 +66,6 @@ static long door_copy_mm(struct mm_struct *mm, unsigned long addr,
 		unpin_user_pages_dirty_lock(pages, got, write);
 	}
 	return 0;
-}
-
-long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
-		       unsigned long src, size_t len)
-{
-	return door_copy_mm(mm, src, dst, len, false);
-}
-
-long door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
-		     void __user *src, size_t len)
-{
-	return door_copy_mm(mm, dst, src, len, true);
 }
 
 /* A fresh private anonymous region in the current process, or 0. */

@@ -22,7 +22,7 @@
  *   is taken before the fsnotify group's mark_mutex.  fd_install() runs
  *   under door_ctx.lock (a table being resized: files->file_lock inside).
  *   No other mm's mmap_lock is held while touching our own user memory
- *   (see door_copy_from_mm()).
+ *   (see door_copy_mm()).
  *
  * Lifetime
  *   A door file holds a reference on its door; a door holds a reference on
@@ -262,10 +262,8 @@ bool door_user_charge(struct door_user *u, enum door_limit limit);
 void door_user_uncharge(struct door_user *u, enum door_limit limit);
 
 /* copy.c */
-long door_copy_from_mm(void __user *dst, struct mm_struct *mm,
-		       unsigned long src, size_t len);
-long door_copy_to_mm(struct mm_struct *mm, unsigned long dst,
-		     void __user *src, size_t len);
+long door_copy_mm(struct mm_struct *mm, unsigned long addr,
+		  void __user *ubuf, size_t len, bool write);
 unsigned long door_map_anon(size_t len);
 
 /* attach.c */
