@@ -255,14 +255,16 @@ static int storm_main(void *arg)
 /*
  * Slab growth that scales with the iterations is a leak.  slab_sample()
  * counts once the frees deferred by RCU, kfree_rcu and KASAN are done,
- * and caches come back to within a few dozen objects of where they
- * started (0 on the debug kernel); 256, or one in 20 iterations, leaves
- * room for what other processes allocate meanwhile.
+ * and caches come back to within a few objects of where they started on
+ * the debug kernel; on Debian's, objects in per-CPU slabs count as
+ * active, and kmalloc-cg has moved by up to 400 either way in storms of
+ * 500 iterations.  512, or one in 20 iterations, leaves room for that
+ * and for what other processes allocate meanwhile.
  */
 static bool slab_leak(const char *what, long before, long after,
 		      unsigned long iterations)
 {
-	long limit = iterations / 20 > 256 ? iterations / 20 : 256;
+	long limit = iterations / 20 > 512 ? iterations / 20 : 512;
 
 	if (before < 0 || after - before < limit)
 		return false;
