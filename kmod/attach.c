@@ -21,6 +21,7 @@
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
 #include <linux/hashtable.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -148,7 +149,11 @@ static struct door_attachment *door_attachment_find(struct inode *inode)
 
 /*
  * Look up the path of an attach request.  Solaris rules: the caller owns
- * the file and may write it, or is privileged.
+ * the file and may write it, or is privileged.  And it is a name: a pipe,
+ * socket, memfd or anonymous file (a door among them) reached through a
+ * /proc/PID/fd link lives on a kernel-internal mount, and a door attached
+ * to the anonymous inode would answer calls on every such file.  As a
+ * mount on such a file would: EINVAL.
  */
 static int door_attach_path(const struct door_attach_args *args,
 			    struct path *path)
@@ -159,8 +164,10 @@ static int door_attach_path(const struct door_attach_args *args,
 			   LOOKUP_FOLLOW, path);
 	if (ret)
 		return ret;
-	if (!inode_owner_or_capable(mnt_user_ns(path->mnt),
-				    d_inode(path->dentry)))
+	if (path->mnt->mnt_flags & MNT_INTERNAL)
+		ret = -EINVAL;
+	else if (!inode_owner_or_capable(mnt_user_ns(path->mnt),
+					 d_inode(path->dentry)))
 		ret = -EPERM;
 	else
 		ret = path_permission(path, MAY_WRITE);

@@ -687,6 +687,49 @@ TEST(fdetach_by_file_owner_works)
 	unlink(path);
 }
 
+/*
+ * A file reached through a /proc/self/fd link that lives on a kernel
+ * mount is no name: attaching to it gives EINVAL, even to root.
+ */
+static int attach_by_fd_link(int ctx, int fd)
+{
+	struct door_attach_args aa = { 0 };
+	char path[64];
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	aa.fd = create_door(ctx, 0);
+	if (aa.fd < 0)
+		return -1;
+	aa.path = (uintptr_t)path;
+	ret = ioctl_errno(ctx, DOOR_IOC_FATTACH, &aa);
+	close(aa.fd);
+	return ret;
+}
+
+TEST(fattach_pipe_through_proc_fd_einval)
+{
+	int ctx = ctx_open(), p[2];
+
+	ASSERT_LE(0, ctx);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	EXPECT_EQ(EINVAL, attach_by_fd_link(ctx, p[1]));
+	close(p[0]);
+	close(p[1]);
+}
+
+TEST(fattach_door_through_proc_fd_einval)
+{
+	int ctx = ctx_open(), door;
+
+	NEED_ROOT();
+	ASSERT_LE(0, ctx);
+	door = create_door(ctx, 0);
+	ASSERT_LE(0, door);
+	EXPECT_EQ(EINVAL, attach_by_fd_link(ctx, door));
+	close(door);
+}
+
 /* ---- User namespaces ---- */
 
 static int write_proc(pid_t pid, const char *file, const char *text)
