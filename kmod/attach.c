@@ -58,6 +58,7 @@ static void door_attach_opened(struct door_attachment *a, struct file *file)
 		o->file = file;
 		list_add(&o->node, &a->opens);
 		door_open_refs(a->door->private_data, 1);
+		door_object_new(DOOR_OBJ_OPENS);
 		o = NULL;
 	}
 	mutex_unlock(&door_attach_lock);
@@ -74,6 +75,7 @@ static void door_attach_closed(struct door_attachment *a, struct file *file)
 			found = o;
 			list_del(&o->node);
 			door_open_refs(a->door->private_data, -1);
+			door_object_gone(DOOR_OBJ_OPENS, 1);
 			break;
 		}
 	mutex_unlock(&door_attach_lock);
@@ -118,6 +120,7 @@ static int door_attach_event(struct fsnotify_group *group, u32 mask,
 static void door_attach_free(struct fsnotify_mark *mark)
 {
 	kfree(container_of(mark, struct door_attachment, mark));
+	door_object_gone(DOOR_OBJ_ATTACHMENTS, 1);
 }
 
 static const struct fsnotify_ops door_fsn_ops = {
@@ -198,6 +201,7 @@ long door_fattach(struct door_attach_args __user *uarg)
 	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
 	if (!a)
 		goto out_fput;
+	door_object_new(DOOR_OBJ_ATTACHMENTS);
 	INIT_LIST_HEAD(&a->opens);
 	a->user = door_user_get();
 	if (!a->user)
@@ -240,6 +244,7 @@ out_user:
 	door_user_put(a->user);
 out_free:
 	kfree(a);
+	door_object_gone(DOOR_OBJ_ATTACHMENTS, 1);
 out_fput:
 	fput(door);
 	return ret;
@@ -261,8 +266,10 @@ static struct file *door_attach_forget(struct door_attachment *a)
 		kfree(o);
 		n++;
 	}
-	if (n)
+	if (n) {
 		door_open_refs(door->private_data, -n);
+		door_object_gone(DOOR_OBJ_OPENS, n);
+	}
 	a->door = NULL;
 	/* gone before another fattach of the inode can add its own */
 	fsnotify_destroy_mark(&a->mark, door_fsn_group);

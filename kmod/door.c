@@ -33,6 +33,7 @@ static void door_ctx_free(struct kref *ref)
 	door_user_put(ctx->user);
 	put_pid(ctx->owner);
 	kfree(ctx);
+	door_object_gone(DOOR_OBJ_CONTEXTS, 1);
 }
 
 void door_ctx_put(struct door_ctx *ctx)
@@ -59,6 +60,7 @@ static void door_free(struct kref *ref)
 	door_user_uncharge(ctx->user, DOOR_LIMIT_DOORS);
 	door_ctx_put(ctx);
 	kfree(door);
+	door_object_gone(DOOR_OBJ_DOORS, 1);
 }
 
 void door_put(struct door *door)
@@ -267,6 +269,7 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 		door_user_uncharge(ctx->user, DOOR_LIMIT_DOORS);
 		return -ENOMEM;
 	}
+	door_object_new(DOOR_OBJ_DOORS);
 	kref_init(&door->ref);
 	door->proc = args.proc;
 	door->cookie = args.cookie;

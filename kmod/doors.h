@@ -266,6 +266,33 @@ long door_copy_mm(struct mm_struct *mm, unsigned long addr,
 		  void __user *ubuf, size_t len, bool write);
 unsigned long door_map_anon(size_t len);
 
+/* objects.c: live objects of each kind, for debugfs and a check at exit */
+enum door_object {
+	DOOR_OBJ_CONTEXTS,
+	DOOR_OBJ_DOORS,
+	DOOR_OBJ_THREADS,
+	DOOR_OBJ_USERS,
+	DOOR_OBJ_ATTACHMENTS,
+	DOOR_OBJ_OPENS,
+	DOOR_OBJ_UNREF_CHECKS,
+	DOOR_NOBJECTS
+};
+
+extern atomic_long_t door_objects[DOOR_NOBJECTS];
+
+static inline void door_object_new(enum door_object o)
+{
+	atomic_long_inc(&door_objects[o]);
+}
+
+static inline void door_object_gone(enum door_object o, long n)
+{
+	atomic_long_sub(n, &door_objects[o]);
+}
+
+void door_objects_init(void);
+void door_objects_exit(void);
+
 /* attach.c */
 int door_attach_init(void);
 void door_attach_exit(void);

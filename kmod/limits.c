@@ -82,6 +82,7 @@ struct door_user *door_user_get(void)
 		kfree(new);
 		return u;
 	}
+	door_object_new(DOOR_OBJ_USERS);
 	return new;
 }
 
@@ -94,8 +95,10 @@ void door_user_put(struct door_user *u)
 	if (last)
 		hash_del(&u->node);
 	spin_unlock(&door_users_lock);
-	if (last)
+	if (last) {
 		kfree(u);
+		door_object_gone(DOOR_OBJ_USERS, 1);
+	}
 }
 
 /* Take one of @u's @limit, or fail if it has them all. */

@@ -35,6 +35,7 @@ static int doors_open(struct inode *inode, struct file *file)
 	INIT_LIST_HEAD(&ctx->doors);
 	hash_init(ctx->threads);
 	file->private_data = ctx;
+	door_object_new(DOOR_OBJ_CONTEXTS);
 	return 0;
 }
 
@@ -156,6 +157,7 @@ static int __init doors_init(void)
 	ret = misc_register(&doors_misc);
 	if (ret)
 		goto out_attach;
+	door_objects_init();
 	return 0;
 out_attach:
 	door_attach_exit();
@@ -169,6 +171,7 @@ static void __exit doors_exit(void)
 	misc_deregister(&doors_misc);
 	door_attach_exit();
 	door_fs_exit();
+	door_objects_exit();
 }
 
 module_init(doors_init);

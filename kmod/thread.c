@@ -48,6 +48,7 @@ struct door_thread *door_thread_get(struct door_ctx *ctx)
 		door_user_uncharge(ctx->user, DOOR_LIMIT_THREADS);
 		return NULL;
 	}
+	door_object_new(DOOR_OBJ_THREADS);
 	t->pid = get_pid(pid);
 	t->task = current;
 	INIT_HLIST_NODE(&t->park);
@@ -74,6 +75,7 @@ void door_thread_free(struct door_ctx *ctx, struct door_thread *t)
 		door_put(bound);
 	put_pid(t->pid);
 	kfree_rcu(t, rcu);
+	door_object_gone(DOOR_OBJ_THREADS, 1);
 	door_user_uncharge(ctx->user, DOOR_LIMIT_THREADS);
 }
 

@@ -165,6 +165,7 @@ static void door_unref_work(struct callback_head *cb)
 	struct file *file = w->file;
 
 	kfree(w);
+	door_object_gone(DOOR_OBJ_UNREF_CHECKS, 1);
 	door_transient_put(file, true);
 }
 
@@ -179,6 +180,7 @@ void door_unref_closing(struct file *file)
 	struct door_unref_work *w = kmalloc(sizeof(*w),
 					    GFP_KERNEL | __GFP_NOFAIL);
 
+	door_object_new(DOOR_OBJ_UNREF_CHECKS);
 	spin_lock(&door->ctx->lock);
 	w->file = get_file(file);
 	door->transient++;
@@ -188,6 +190,7 @@ void door_unref_closing(struct file *file)
 		return;
 	/* an exiting task runs no more task work: check now */
 	kfree(w);
+	door_object_gone(DOOR_OBJ_UNREF_CHECKS, 1);
 	door_transient_put(file, true);
 }
 

@@ -3,6 +3,7 @@
  * The module stays loaded while anything of it is in use: a context, a
  * door, an attachment.  Once nothing is left it unloads, /dev/doors goes,
  * and it loads again (each test leaves it loaded, for the tests after).
+ * It counts its live objects in debugfs, doors/objects.
  *
  * Each test is a fresh process that uses raw ioctls only, so it holds
  * exactly what it opens; nothing else may hold a door or a context (or
@@ -11,6 +12,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -142,6 +145,47 @@ TEST_F(module, busy_with_attachment)
 	ASSERT_EQ(0, close(ctx));
 	ASSERT_EQ(0, unload()) TH_LOG("%s", strerror(errno));
 	ASSERT_EQ(0, load()) TH_LOG("%s", strerror(errno));
+}
+
+/* The count of @kind in debugfs doors/objects, or -1. */
+static long objects(const char *kind)
+{
+	FILE *f = fopen("/sys/kernel/debug/doors/objects", "re");
+	char name[32];
+	long n, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %ld", name, &n) == 2)
+		if (!strcmp(name, kind))
+			found = n;
+	fclose(f);
+	return found;
+}
+
+TEST_F(module, objects_counted_while_alive)
+{
+	int ctx = ctx_open();
+
+	ASSERT_LE(0, ctx);
+	ASSERT_LE(0, create_door(ctx));
+	EXPECT_EQ(1, objects("contexts"));
+	EXPECT_EQ(1, objects("doors"));
+	EXPECT_EQ(1, objects("users"));
+}
+
+TEST_F(module, objects_none_after_close)
+{
+	int ctx = ctx_open(), door;
+
+	ASSERT_LE(0, ctx);
+	door = create_door(ctx);
+	ASSERT_LE(0, door);
+	ASSERT_EQ(0, close(ctx));
+	ASSERT_EQ(0, close(door));
+	EXPECT_EQ(0, objects("contexts"));
+	EXPECT_EQ(0, objects("doors"));
+	EXPECT_EQ(0, objects("users"));
 }
 
 DOORS_HARNESS_MAIN

@@ -391,7 +391,8 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	bool seeded = false;
-	long doors, contexts, refs;
+	long doors, contexts, refs, objs;
+	char report[256];
 	int c, ret, detached, bad = 0;
 	double start;
 
@@ -484,6 +485,12 @@ int main(int argc, char **argv)
 	if (refs > 0) {
 		say("LEAK: the module still has %ld references after the run",
 		    refs);
+		bad++;
+	}
+	objs = door_objects_settled(0, report, sizeof(report));
+	if (objs > 0) {
+		say("LEAK: the module still has %ld objects after the run: %s",
+		    objs, report);
 		bad++;
 	}
 	if (cfg.rmmod) {

@@ -832,15 +832,20 @@ static const struct fcase cases[] = {
 
 struct snapshot {
 	int fds;
-	long anon, refs, doors, contexts;
+	long anon, refs, doors, contexts, objects;
+	char report[256];
 };
 
-static void snap(struct snapshot *s)
+static void snap(struct snapshot *s, long objects_limit)
 {
 	s->fds = fd_count();
 	s->anon = anon_bytes();
 	s->refs = module_refcnt();
 	door_files_count(&s->doors, &s->contexts);
+	s->objects = objects_limit < 0 ?
+		door_objects(s->report, sizeof(s->report)) :
+		door_objects_settled(objects_limit, s->report,
+				     sizeof(s->report));
 }
 
 static bool leaked(const char *name, unsigned int n,
@@ -848,13 +853,15 @@ static bool leaked(const char *name, unsigned int n,
 {
 	struct snapshot b;
 
-	snap(&b);
+	snap(&b, a->objects);
 	if (a->fds == b.fds && a->anon == b.anon && a->refs == b.refs &&
-	    a->doors == b.doors && a->contexts == b.contexts)
+	    a->doors == b.doors && a->contexts == b.contexts &&
+	    b.objects <= a->objects)
 		return false;
-	problem(name, "fail-nth %u: descriptors %d -> %d, anonymous bytes %ld -> %ld, module references %ld -> %ld, door files %ld -> %ld, contexts %ld -> %ld",
+	problem(name, "fail-nth %u: descriptors %d -> %d, anonymous bytes %ld -> %ld, module references %ld -> %ld, door files %ld -> %ld, contexts %ld -> %ld, module objects %ld -> %ld (%s)",
 		n, a->fds, b.fds, a->anon, b.anon, a->refs, b.refs, a->doors,
-		b.doors, a->contexts, b.contexts);
+		b.doors, a->contexts, b.contexts, a->objects, b.objects,
+		b.report);
 	return true;
 }
 
@@ -871,7 +878,7 @@ static int run_case(const struct fcase *c, unsigned long *faults)
 		bool injected = false;
 		int ret;
 
-		snap(&s);
+		snap(&s, -1);
 		ret = c->run(c->name, n, &injected);
 		if (leaked(c->name, n, &s))
 			break;

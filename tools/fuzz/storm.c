@@ -6,9 +6,10 @@
  * own under a watchdog (a hang is reported with the kernel stacks of the
  * processes stuck, then killed).  After each, this process checks that
  * the storm left nothing behind: no door file or context open anywhere,
- * no reference on the module, its own descriptors as before, and no slab
- * growth that scales with the iterations (filp, dentry: one per door
- * file; accounted kmalloc: doors, contexts, thread records).
+ * no reference on the module, its own descriptors as before, none of the
+ * module's objects left (its debugfs count), and no slab growth that
+ * scales with the iterations (filp, dentry: one per door file; accounted
+ * kmalloc: doors, contexts, thread records).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -278,7 +279,8 @@ static int run_storm(const struct storm *s, unsigned int index,
 {
 	struct shared *sh;
 	struct slab_sample s0, s1;
-	long doors, contexts, refs;
+	long doors, contexts, refs, objs0, objs1;
+	char objs[256];
 	int fds0, fds1, ret, leaks = 0;
 	double start;
 
@@ -290,6 +292,7 @@ static int run_storm(const struct storm *s, unsigned int index,
 	sh->o = *o;
 	sh->index = index;
 	fds0 = fd_count();
+	objs0 = door_objects(objs, sizeof(objs));
 	slab_sample(&s0);
 	start = now();
 
@@ -297,6 +300,7 @@ static int run_storm(const struct storm *s, unsigned int index,
 
 	door_files_count(&doors, &contexts);
 	refs = module_refcnt();
+	objs1 = door_objects_settled(objs0, objs, sizeof(objs));
 	slab_sample(&s1);
 	fds1 = fd_count();
 	if (doors || contexts) {
@@ -307,6 +311,11 @@ static int run_storm(const struct storm *s, unsigned int index,
 	if (refs > 0) {
 		say("LEAK: %s: the module has %ld references after it",
 		    s->name, refs);
+		leaks++;
+	}
+	if (objs0 >= 0 && objs1 > objs0) {
+		say("LEAK: %s: the module has %ld objects, %ld before it: %s",
+		    s->name, objs1, objs0, objs);
 		leaks++;
 	}
 	if (fds1 != fds0) {

@@ -463,6 +463,44 @@ static void slab_push(void)
 	closedir(d);
 }
 
+long door_objects(char *report, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/debug/doors/objects", "re");
+	char name[32];
+	long n, total = 0;
+	size_t used = 0;
+
+	if (len)
+		report[0] = '\0';
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %ld", name, &n) == 2) {
+		total += n;
+		if (n && used < len)
+			used += snprintf(report + used, len - used, "%s%s %ld",
+					 used ? ", " : "", name, n);
+	}
+	fclose(f);
+	return total;
+}
+
+/*
+ * An attachment is freed by a worker after an SRCU grace period, and the
+ * last reference to a file may be dropped by one: push until the count
+ * is down to @limit, for at most 10 s.
+ */
+long door_objects_settled(long limit, char *report, size_t len)
+{
+	long n = door_objects(report, len);
+	double start = now();
+
+	while (n > limit && now() - start < 10) {
+		slab_push();
+		n = door_objects(report, len);
+	}
+	return n;
+}
+
 /*
  * Freed objects reach their cache late (RCU, kfree_rcu's batching,
  * KASAN's quarantine), so push them back until two rounds in a row free

@@ -103,6 +103,14 @@ int module_unload(void);
 /* finit_module of the file at path: 0 or -errno. */
 int module_load(const char *path);
 
+/*
+ * The module's live objects (debugfs doors/objects): their number, and
+ * the kinds with any in @report; -1 if the file cannot be read.
+ */
+long door_objects(char *report, size_t len);
+/* door_objects(), once frees deferred by RCU had time to reach @limit. */
+long door_objects_settled(long limit, char *report, size_t len);
+
 /* Active objects of the slab caches the module allocates from. */
 struct slab_sample {
 	long filp;		/* struct file: door and context files */
