@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <door.h>
@@ -132,27 +131,6 @@ static int start_bound(struct bound *b, int door)
 		return -1;
 	errno = b->err;
 	return b->err ? -1 : 0;
-}
-
-/* Wait until thread tid sleeps in ioctl() (door_call() waiting). */
-static void wait_blocked_in_ioctl(pid_t tid)
-{
-	char path[64], buf[64], want[16];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-	snprintf(want, sizeof(want), "%d ", SYS_ioctl);
-	for (;;) {
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			return;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0 && !strncmp(buf, want, strlen(want)))
-			return;
-		sched_yield();
-	}
 }
 
 struct caller {

@@ -10,7 +10,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <door.h>
@@ -53,30 +52,6 @@ static int call_answer(int d)
 	if (door_call(d, &arg))
 		return -1;
 	return arg.data_size == 7 && !strcmp(arg.data_ptr, "answer") ? 0 : 1;
-}
-
-/*
- * Wait until thread tid sleeps in ioctl(): for a door_call() to a door
- * nothing serves, that is the wait for a server thread.
- */
-static void wait_blocked_in_ioctl(pid_t tid)
-{
-	char path[64], buf[64], want[16];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-	snprintf(want, sizeof(want), "%d ", SYS_ioctl);
-	for (;;) {
-		fd = open(path, O_RDONLY);
-		if (fd < 0)
-			return;
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0 && !strncmp(buf, want, strlen(want)))
-			return;
-		sched_yield();
-	}
 }
 
 struct caller {

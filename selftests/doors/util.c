@@ -8,12 +8,14 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -237,6 +239,26 @@ void *interrupt_when_inside(void *arg)
 	if (!await(in->inside))
 		pthread_kill(in->target, SIGUSR1);
 	return NULL;
+}
+
+void wait_blocked_in_ioctl(pid_t tid)
+{
+	char path[64], buf[64], want[16];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	snprintf(want, sizeof(want), "%d ", SYS_ioctl);
+	for (;;) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0 && !strncmp(buf, want, strlen(want)))
+			return;
+		sched_yield();
+	}
 }
 
 int wait_status(pid_t pid)

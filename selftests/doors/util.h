@@ -64,6 +64,12 @@ struct interrupter {
 };
 void *interrupt_when_inside(void *arg);
 
+/*
+ * Wait until thread tid of this process sleeps in ioctl(): for a
+ * door_call() to a door nothing serves, the wait for a server thread.
+ */
+void wait_blocked_in_ioctl(pid_t tid);
+
 /* Wait for pid; return its exit status, 128 + signal, or -1. */
 int wait_status(pid_t pid);
 
