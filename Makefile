@@ -14,7 +14,7 @@
 #   make check-debug  the same, longer (10^6 fuzz operations, 10,000
 #                   iterations per storm) and with fault injection, on
 #                   the debug kernel (tools/kernel/check-debug.sh; hours)
-#   make checkpatch | sparse
+#   make checkpatch | sparse | man-check (libdoor's manual pages)
 #   make clean
 #
 # Variables: KDIR, SEED_DIR (default ../shared/seed), BUILD (default build),
@@ -47,7 +47,7 @@ CHECKPATCH_FILES := $(addprefix $(BUILD)/checkpatch/,checkpatch.pl \
 
 .PHONY: all module lib ksft tests examples seed bench fuzz setup demo check \
 	check-debug \
-	checkpatch sparse clean kdir
+	checkpatch sparse man-check clean kdir
 
 all: module lib tests examples seed bench fuzz
 
@@ -111,6 +111,9 @@ check-debug:
 	$(Q)tools/setup.sh --debug-kernel
 	$(Q)$(MAKE) $(if $(Q),-s) lib tests examples seed bench fuzz
 	$(Q)BUILD=$(BUILD) tools/kernel/check-debug.sh $(CHECK_DEBUG_ARGS)
+
+man-check:
+	$(Q)$(MAKE) $(if $(Q),-s) -C libdoor-user man-check
 
 checkpatch: $(CHECKPATCH_FILES)
 	$(Q)perl $(CHECKPATCH) --no-tree $(if $(Q),--quiet) -f \
