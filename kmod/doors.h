@@ -215,6 +215,7 @@ struct door_thread *door_thread_find(struct door_ctx *ctx);
 struct door_thread *door_thread_get(struct door_ctx *ctx);
 void door_thread_free(struct door_ctx *ctx, struct door_thread *t);
 long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg);
+long door_bind_id(struct door_ctx *ctx, struct door_id_args __user *uarg);
 long door_unbind(struct door_ctx *ctx);
 long door_ucred(struct door_ctx *ctx, struct door_ucred_args __user *uarg);
 

@@ -98,6 +98,8 @@ static long doors_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return door_bind(ctx, uarg);
 	case DOOR_IOC_UNBIND:
 		return door_unbind(ctx);
+	case DOOR_IOC_BIND_ID:
+		return door_bind_id(ctx, uarg);
 	case DOOR_IOC_UCRED:
 		return door_ucred(ctx, uarg);
 	case DOOR_IOC_GETPARAM:

@@ -97,32 +97,65 @@ static void door_thread_bind(struct door_ctx *ctx, struct door_thread *t,
 		door_put(old);
 }
 
+/* Bind the calling thread to @door, a private door of @ctx. */
+static long door_bind_to(struct door_ctx *ctx, struct door *door)
+{
+	struct door_thread *t;
+
+	if (!door_ctx_owned(ctx))
+		return -EPERM;
+	if (!(door->attributes & DOOR_PRIVATE) || door->ctx != ctx)
+		return -EINVAL;
+	t = door_thread_get(ctx);
+	if (!t)
+		return -ENOMEM;
+	kref_get(&door->ref);
+	door_thread_bind(ctx, t, door);
+	return 0;
+}
+
 long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg)
 {
 	struct door_fd_args args;
-	struct door_thread *t;
-	struct door *door;
 	struct file *file;
-	long ret = -EPERM;
+	long ret;
 
 	file = door_fget_args(uarg, &args);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
-	if (!door_ctx_owned(ctx))
-		goto out;
-	ret = -EINVAL;
-	door = file->private_data;
-	if (!(door->attributes & DOOR_PRIVATE) || door->ctx != ctx)
-		goto out;
-	ret = -ENOMEM;
-	t = door_thread_get(ctx);
-	if (!t)
-		goto out;
-	kref_get(&door->ref);
-	door_thread_bind(ctx, t, door);
-	ret = 0;
-out:
+	ret = door_bind_to(ctx, file->private_data);
 	door_fput(file);
+	return ret;
+}
+
+/*
+ * Bind by uniquifier, to a door of the caller's own context only: the
+ * threads libdoor starts when an xcreate door's pool runs dry, which
+ * would otherwise need a descriptor of the door kept open, a reference
+ * that would hold back its unreferenced invocation.
+ */
+long door_bind_id(struct door_ctx *ctx, struct door_id_args __user *uarg)
+{
+	struct door_id_args args;
+	struct door *door = NULL, *d;
+	long ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.pad)
+		return -EINVAL;
+	spin_lock(&ctx->lock);
+	list_for_each_entry(d, &ctx->doors, node)
+		if (d->id == args.id) {
+			if (kref_get_unless_zero(&d->ref))
+				door = d;
+			break;
+		}
+	spin_unlock(&ctx->lock);
+	if (!door)
+		return -EBADF;
+	ret = door_bind_to(ctx, door);
+	door_put(door);
 	return ret;
 }
 

@@ -7,20 +7,33 @@
 
 #include "door_impl.h"
 
-DOOR_EXPORT int door_bind(int d)
+static int bind_ioctl(unsigned long cmd, void *args)
 {
-	struct door_fd_args args;
 	int ctx = libdoor_context();
 
-	if (ctx < 0)
-		return -1;
-	memset(&args, 0, sizeof(args));
-	args.fd = d;
-	if (ioctl(ctx, DOOR_IOC_BIND, &args) < 0)
+	if (ctx < 0 || ioctl(ctx, cmd, args) < 0)
 		return -1;
 	/* The binding goes when the thread does. */
 	libdoor_thread_arm();
 	return 0;
+}
+
+DOOR_EXPORT int door_bind(int d)
+{
+	struct door_fd_args args;
+
+	memset(&args, 0, sizeof(args));
+	args.fd = d;
+	return bind_ioctl(DOOR_IOC_BIND, &args);
+}
+
+int libdoor_bind_id(door_id_t id)
+{
+	struct door_id_args args;
+
+	memset(&args, 0, sizeof(args));
+	args.id = id;
+	return bind_ioctl(DOOR_IOC_BIND_ID, &args);
 }
 
 DOOR_EXPORT int door_unbind(void)

@@ -33,6 +33,9 @@ int libdoor_create(door_server_procedure_t *proc, void *cookie,
 void libdoor_new_server(door_info_t *dip);
 void libdoor_servers_start(void);
 
+/* door_bind() to a door of ours named by its uniquifier. */
+int libdoor_bind_id(door_id_t id);
+
 /* A server thread took the last parked thread's place: add one. */
 void libdoor_depleted(const struct door_invocation *inv);
 

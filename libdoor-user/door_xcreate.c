@@ -15,12 +15,12 @@
  * itself to the door, then lets them all park in door_return(); if
  * anything went wrong it tells them to unbind and return instead.
  *
- * A depletion call binds its thread through a descriptor of the door that
- * libdoor keeps (struct xdoor) until door_revoke(); a door with
- * DOOR_NO_DEPLETION_CB needs none.
+ * Threads bind by the door's uniquifier (DOOR_IOC_BIND_ID), so libdoor
+ * keeps no descriptor of the door (which would count as a reference and
+ * hold back DOOR_UNREF), only what a depletion call needs (struct xdoor),
+ * until door_revoke(); a door with DOOR_NO_DEPLETION_CB needs nothing.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,7 +32,7 @@ enum xbatch_state { XB_STARTING, XB_GO, XB_ABORT };
 struct xbatch {
 	struct xbatch *next;
 	uintptr_t ticket;
-	int fd;			/* the door to bind to */
+	door_id_t id;		/* the door to bind to */
 	door_xcreate_thrsetup_func_t *setupf;
 	void *crcookie;
 	unsigned int arrived;	/* threads that found the batch... */
@@ -48,7 +48,6 @@ struct xbatch {
 struct xdoor {
 	struct xdoor *next;
 	door_id_t id;
-	int fd;			/* libdoor's own descriptor of the door */
 	unsigned int refs;	/* the list, and the depletion calls running */
 	door_xcreate_server_func_t *crf;
 	door_xcreate_thrsetup_func_t *setupf;
@@ -105,7 +104,7 @@ static void *xcreate_start(void *startarg)
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	/* Keep the batch's count right whatever setupf allowed. */
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
-	if (door_bind(b->fd))
+	if (libdoor_bind_id(b->id))
 		error = errno;
 
 	pthread_mutex_lock(&xlock);
@@ -132,12 +131,12 @@ static void *xcreate_start(void *startarg)
 }
 
 /*
- * Start n threads bound to door fd with crf, and wait until they are
+ * Start n threads bound to the door with crf, and wait until they are
  * bound.  Returns 0, or the errno for door_xcreate(): crf returned 0 or
  * another value than 1 (EINVAL), -1 (EPIPE), door_bind() failed, or
  * ENOMEM.  Then whatever did start unbinds and returns.
  */
-static int xcreate_threads(door_info_t *dip, int fd,
+static int xcreate_threads(door_info_t *dip,
 			   door_xcreate_server_func_t *crf,
 			   door_xcreate_thrsetup_func_t *setupf,
 			   void *crcookie, int n)
@@ -149,7 +148,7 @@ static int xcreate_threads(door_info_t *dip, int fd,
 	if (!b)
 		return ENOMEM;
 	pthread_cond_init(&b->cond, NULL);
-	b->fd = fd;
+	b->id = dip->di_uniquifier;
 	b->setupf = setupf;
 	b->crcookie = crcookie;
 	b->state = XB_STARTING;
@@ -190,8 +189,6 @@ static void xdoor_put(struct xdoor *x)
 {
 	if (--x->refs)
 		return;
-	if (x->fd >= 0)
-		close(x->fd);
 	free(x);
 }
 
@@ -211,14 +208,14 @@ void libdoor_xcreate_depleted(door_info_t *dip)
 		return;		/* revoked, or DOOR_NO_DEPLETION_CB */
 
 	/* 0 means no more threads; nothing to report anyway. */
-	xcreate_threads(dip, x->fd, x->crf, x->setupf, x->crcookie, 1);
+	xcreate_threads(dip, x->crf, x->setupf, x->crcookie, 1);
 
 	pthread_mutex_lock(&xlock);
 	xdoor_put(x);
 	pthread_mutex_unlock(&xlock);
 }
 
-/* door_revoke(): forget the door, close libdoor's descriptor of it. */
+/* door_revoke(): forget the door. */
 void libdoor_xcreate_revoked(door_id_t id)
 {
 	struct xdoor **p, *x;
@@ -246,9 +243,9 @@ void libdoor_xcreate_postfork(void)
 }
 
 /*
- * A fork() child serves none of its parent's doors: close libdoor's
- * descriptors of them.  What the parent's other threads held is not
- * freed: they are not there to drop it.
+ * A fork() child serves none of its parent's doors: forget them.  What
+ * the parent's other threads held is not freed: they are not there to
+ * drop it.
  */
 void libdoor_xcreate_forked(void)
 {
@@ -256,27 +253,19 @@ void libdoor_xcreate_forked(void)
 
 	for (x = xdoors; x; x = next) {
 		next = x->next;
-		close(x->fd);
-		x->fd = -1;
 		xdoor_put(x);
 	}
 	xdoors = NULL;
 	pthread_mutex_unlock(&xlock);
 }
 
-static int xdoor_add(int fd, const door_info_t *di,
-		     door_xcreate_server_func_t *crf,
+static int xdoor_add(const door_info_t *di, door_xcreate_server_func_t *crf,
 		     door_xcreate_thrsetup_func_t *setupf, void *crcookie)
 {
 	struct xdoor *x = calloc(1, sizeof(*x));
 
 	if (!x)
 		return -1;
-	x->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (x->fd < 0) {
-		free(x);
-		return -1;
-	}
 	x->id = di->di_uniquifier;
 	x->refs = 1;
 	x->crf = crf;
@@ -309,11 +298,10 @@ DOOR_EXPORT int door_xcreate(door_server_procedure_t *proc, void *cookie,
 
 	if (door_info(fd, &di) ||
 	    (!(attributes & DOOR_NO_DEPLETION_CB) &&
-	     xdoor_add(fd, &di, crf, setupf, crcookie))) {
+	     xdoor_add(&di, crf, setupf, crcookie))) {
 		error = errno;
 	} else {
-		error = xcreate_threads(&di, fd, crf, setupf, crcookie,
-					nthread);
+		error = xcreate_threads(&di, crf, setupf, crcookie, nthread);
 		if (!error)
 			return fd;
 	}

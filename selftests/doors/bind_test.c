@@ -13,11 +13,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <door.h>
+#include <linux/doors.h>
 
 #include "harness.h"
 #include "util.h"
@@ -319,6 +321,118 @@ TEST(query_gives_bound_door)
 	ASSERT_EQ(0, door_unbind());
 	EXPECT_EQ(-1, door_info(DOOR_QUERY, &query_di));
 	EXPECT_EQ(EBADF, errno);
+}
+
+/*
+ * DOOR_IOC_BIND_ID, through a context of the test's own (libdoor binds
+ * its door_xcreate() threads with it, and does not export it).
+ */
+static int raw_door(int ctx, __u32 attributes, __u64 *id)
+{
+	struct door_create_args ca = { .attributes = attributes };
+	int fd = ioctl(ctx, DOOR_IOC_CREATE, &ca);
+
+	*id = ca.id;
+	return fd;
+}
+
+static int bind_id(int ctx, __u64 id, __u32 flags, __u32 pad)
+{
+	struct door_id_args a = { .id = id, .flags = flags, .pad = pad };
+
+	return ioctl(ctx, DOOR_IOC_BIND_ID, &a) ? errno : 0;
+}
+
+TEST(bind_id_binds)
+{
+	int ctx = ctx_open(), d;
+	__u64 id;
+
+	ASSERT_LE(0, ctx);
+	d = raw_door(ctx, DOOR_PRIVATE, &id);
+	ASSERT_LE(0, d);
+	EXPECT_EQ(0, bind_id(ctx, id, 0, 0));
+	EXPECT_EQ(1, resv(d, 1));
+}
+
+TEST(bind_id_non_private_einval)
+{
+	int ctx = ctx_open();
+	__u64 id;
+
+	ASSERT_LE(0, ctx);
+	ASSERT_LE(0, raw_door(ctx, 0, &id));
+	EXPECT_EQ(EINVAL, bind_id(ctx, id, 0, 0));
+}
+
+TEST(bind_id_flags_einval)
+{
+	int ctx = ctx_open();
+	__u64 id;
+
+	ASSERT_LE(0, ctx);
+	ASSERT_LE(0, raw_door(ctx, DOOR_PRIVATE, &id));
+	EXPECT_EQ(EINVAL, bind_id(ctx, id, 1, 0));
+}
+
+TEST(bind_id_pad_einval)
+{
+	int ctx = ctx_open();
+	__u64 id;
+
+	ASSERT_LE(0, ctx);
+	ASSERT_LE(0, raw_door(ctx, DOOR_PRIVATE, &id));
+	EXPECT_EQ(EINVAL, bind_id(ctx, id, 0, 1));
+}
+
+TEST(bind_id_bad_pointer_efault)
+{
+	int ctx = ctx_open();
+
+	ASSERT_LE(0, ctx);
+	EXPECT_EQ(-1, ioctl(ctx, DOOR_IOC_BIND_ID, bad_ptr()));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/* Only the doors of the context bound through can be named. */
+TEST(bind_id_other_context_ebadf)
+{
+	int ctx = ctx_open(), other = ctx_open();
+	__u64 id;
+
+	ASSERT_LE(0, ctx);
+	ASSERT_LE(0, other);
+	ASSERT_LE(0, raw_door(other, DOOR_PRIVATE, &id));
+	EXPECT_EQ(EBADF, bind_id(ctx, id, 0, 0));
+}
+
+/* A door whose last descriptor is closed is gone. */
+TEST(bind_id_closed_door_ebadf)
+{
+	int ctx = ctx_open(), d;
+	__u64 id;
+
+	ASSERT_LE(0, ctx);
+	d = raw_door(ctx, DOOR_PRIVATE, &id);
+	ASSERT_LE(0, d);
+	ASSERT_EQ(0, close(d));
+	EXPECT_EQ(EBADF, bind_id(ctx, id, 0, 0));
+}
+
+/* A fork child finds its parent's door in the inherited context. */
+TEST(bind_id_inherited_context_eperm)
+{
+	int ctx = ctx_open();
+	__u64 id;
+	pid_t pid;
+
+	ASSERT_LE(0, ctx);
+	ASSERT_LE(0, raw_door(ctx, DOOR_PRIVATE, &id));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(bind_id(ctx, id, 0, 0));
+	EXPECT_EQ(EPERM, wait_status(pid));
 }
 
 static void *bind_and_exit(void *arg)

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -93,11 +94,18 @@ struct served {
 	int cancel_state;
 };
 
+/* Written to by the procedure's unreferenced invocation. */
+static int unref_pipe[2] = { -1, -1 };
+
 static void proc(void *cookie, char *argp, size_t arg_size,
 		 door_desc_t *dp, uint_t n_desc)
 {
 	struct served s = { .tid = gettid() };
 
+	if (argp == DOOR_UNREF_DATA) {
+		notify(unref_pipe[1]);
+		door_return(NULL, 0, NULL, 0);
+	}
 	(void)cookie;
 	(void)argp;
 	(void)arg_size;
@@ -360,8 +368,11 @@ TEST(privcreate_attribute_einval)
 	EXPECT_EQ(0, rec.calls);
 }
 
-/* door_revoke() also closes the descriptor libdoor kept. */
-TEST(revoke_leaks_no_descriptor)
+/*
+ * libdoor keeps no descriptor of the door (its threads bind by the door's
+ * uniquifier): one for the caller, none once revoked.
+ */
+TEST(keeps_no_descriptor)
 {
 	int fds, d;
 
@@ -369,13 +380,29 @@ TEST(revoke_leaks_no_descriptor)
 	fds = fd_count();
 	d = xcreate(0, NULL, 1);
 	ASSERT_LE(0, d);
-	EXPECT_EQ(fds + 2, fd_count());
+	EXPECT_EQ(fds + 1, fd_count());
 	ASSERT_EQ(0, door_revoke(d));
 	EXPECT_EQ(fds, fd_count());
 }
 
-/* A fork child holds neither libdoor's descriptor nor the context. */
-TEST(fork_child_drops_libdoor_descriptor)
+/*
+ * A DOOR_UNREF door with depletion calls gets its unreferenced invocation
+ * as soon as the application's descriptor is the only one left.
+ */
+TEST(unref_when_one_descriptor_left)
+{
+	int d = xcreate(DOOR_UNREF, NULL, 1), d2;
+
+	ASSERT_LE(0, d);
+	ASSERT_EQ(0, pipe2(unref_pipe, O_CLOEXEC));
+	d2 = dup(d);
+	ASSERT_LE(0, d2);
+	ASSERT_EQ(0, close(d2));
+	EXPECT_EQ(0, await(unref_pipe[0]));
+}
+
+/* A fork child does not hold the context. */
+TEST(fork_child_drops_context)
 {
 	int fds, d;
 	pid_t pid;
@@ -386,7 +413,7 @@ TEST(fork_child_drops_libdoor_descriptor)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(fd_count() == fds - 2 ? 0 : 1);
+		_exit(fd_count() == fds - 1 ? 0 : 1);
 	EXPECT_EQ(0, wait_status(pid));
 }
 

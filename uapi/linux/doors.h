@@ -189,6 +189,16 @@ struct door_fd_args {
 	__u32 flags;		/* in: 0 */
 };
 
+/*
+ * DOOR_IOC_BIND_ID: bind to a door of the caller's context named by its
+ * uniquifier, for threads that hold no descriptor of it.
+ */
+struct door_id_args {
+	__u64 id;
+	__u32 flags;		/* in: 0 */
+	__u32 pad;		/* in: 0 */
+};
+
 /* DOOR_IOC_GETPARAM / DOOR_IOC_SETPARAM */
 #define DOOR_PARAM_DESC_MAX	1
 #define DOOR_PARAM_DATA_MAX	2
@@ -222,6 +232,7 @@ struct door_ucred_args {
 #define DOOR_IOC_CALL		_IOWR(DOOR_IOC_MAGIC, 3, struct door_call_args)
 #define DOOR_IOC_BIND		_IOW(DOOR_IOC_MAGIC, 6, struct door_fd_args)
 #define DOOR_IOC_UNBIND		_IO(DOOR_IOC_MAGIC, 7)
+#define DOOR_IOC_BIND_ID	_IOW(DOOR_IOC_MAGIC, 8, struct door_id_args)
 #define DOOR_IOC_UCRED		_IOWR(DOOR_IOC_MAGIC, 9, struct door_ucred_args)
 #define DOOR_IOC_RETURN		_IOWR(DOOR_IOC_MAGIC, 10, struct door_return_args)
 #define DOOR_IOC_GETPARAM	_IOWR(DOOR_IOC_MAGIC, 11, struct door_param_args)
