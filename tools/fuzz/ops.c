@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The other ioctls of /dev/doors, raw and through libdoor, with random
- * and hostile arguments: CREATE, INFO, REVOKE, BIND and UNBIND, UCRED,
+ * and hostile arguments: CREATE, INFO, REVOKE, BIND, BIND_ID and UNBIND, UCRED,
  * GETPARAM and SETPARAM, FATTACH and FDETACH, RETURN from a client
  * thread, and commands the device does not know.
  */
@@ -233,6 +233,54 @@ void op_revoke(struct thread *t, bool lib)
 		slot_put(p, t, fd, kind);
 }
 
+/* DOOR_IOC_BIND_ID: the id of a door of any kind, or none. */
+static void op_bind_id(struct thread *t)
+{
+	struct door_id_args a = { 0 };
+	door_info_t di;
+	enum fdclass fc;
+	enum ctxclass cc;
+	enum place pl;
+	int ctx, ret, fd;
+	emask_t exp;
+	void *uptr;
+	bool known;
+
+	fd = pick_fd(t, &fc);
+	known = !door_info(fd, &di);
+	a.id = known ? di.di_uniquifier : rng_next(&t->rng);
+	if (rng_pct(&t->rng, 2))
+		a.flags = 1 + rng_below(&t->rng, 100);
+	if (rng_pct(&t->rng, 2))
+		a.pad = 1 + rng_below(&t->rng, 100);
+	ctx = pick_ctx(t, &cc);
+	pl = pick_place(t);
+	uptr = place(t, pl, &a, sizeof(a));
+	snprintf(t->what, sizeof(t->what),
+		 "BIND_ID(ctx %d, %s, id %llu of fd %d %s, flags %u, pad %u)",
+		 ctx, place_name(pl), (unsigned long long)a.id, fd,
+		 fdclass_name(fc), a.flags, a.pad);
+	ret = fz_ioctl(t, ctx, DOOR_IOC_BIND_ID, uptr);
+	if (!place_exp(pl, &exp)) {
+		if (a.flags || a.pad)
+			exp = EM(EINVAL);
+		else if (!known)
+			exp = EM(EBADF);	/* no such id */
+		else if (fc == FC_PRIVATE && cc == CC_OWN)
+			exp = EM(0);
+		else
+			exp = A_BIND;
+		/* a door of another context: not found, or not ours */
+		if (!a.flags && !a.pad &&
+		    (cc == CC_FOREIGN || cc == CC_UNKNOWN))
+			exp |= EM(EBADF) | EM(EPERM);
+		if (cc == CC_FOREIGN)
+			exp &= ~EM(0);
+	}
+	if (check(t, OP_BIND, ret, on_ctx(cc, exp)) && !ret && cc == CC_OWN)
+		t->bound = true;
+}
+
 void op_bind(struct thread *t, bool lib)
 {
 	struct door_fd_args a = { 0 };
@@ -260,6 +308,10 @@ void op_bind(struct thread *t, bool lib)
 			cc == CC_OWN ? EM(0) : EM(0) | EM(EBADF);
 		if (check(t, OP_UNBIND, ret, on_ctx(cc, exp)) && !ret)
 			t->bound = false;
+		return;
+	}
+	if (!lib && rng_pct(&t->rng, 25)) {
+		op_bind_id(t);
 		return;
 	}
 	a.fd = pick_fd(t, &fc);
@@ -493,8 +545,8 @@ void op_badcmd(struct thread *t)
 {
 	static const unsigned int known[] = {
 		DOOR_IOC_CREATE, DOOR_IOC_REVOKE, DOOR_IOC_INFO, DOOR_IOC_CALL,
-		DOOR_IOC_BIND, DOOR_IOC_UNBIND, DOOR_IOC_UCRED,
-		DOOR_IOC_RETURN, DOOR_IOC_GETPARAM, DOOR_IOC_SETPARAM,
+		DOOR_IOC_BIND, DOOR_IOC_UNBIND, DOOR_IOC_BIND_ID,
+		DOOR_IOC_UCRED, DOOR_IOC_RETURN, DOOR_IOC_GETPARAM, DOOR_IOC_SETPARAM,
 		DOOR_IOC_FATTACH, DOOR_IOC_FDETACH,
 	};
 	struct proc *p = t->p;
