@@ -227,6 +227,19 @@ long door_fattach(struct door_attach_args __user *uarg)
 		mutex_unlock(&door_attach_lock);
 		goto out_mark;
 	}
+	/*
+	 * A file with no name left (unlinked, O_TMPFILE, reached through
+	 * /proc/PID/fd; or unlinked since the lookup, before the mark could
+	 * see it go) could never be detached.  Its last unlink drops i_nlink
+	 * before telling the mark, which waits for this lock.
+	 */
+	if (!inode->i_nlink) {
+		a->door = NULL;
+		fsnotify_destroy_mark(&a->mark, door_fsn_group);
+		mutex_unlock(&door_attach_lock);
+		ret = -ENOENT;
+		goto out_mark;
+	}
 	hash_add(door_attachments, &a->node, (unsigned long)inode);
 	mutex_unlock(&door_attach_lock);
 	return 0;

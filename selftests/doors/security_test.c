@@ -689,7 +689,9 @@ TEST(fdetach_by_file_owner_works)
 
 /*
  * A file reached through a /proc/self/fd link that lives on a kernel
- * mount is no name: attaching to it gives EINVAL, even to root.
+ * mount is no name: attaching to it gives EINVAL, even to root.  A file
+ * whose names are all gone gives ENOENT.  (Should an attach work, it is
+ * undone: it would pin the module for the tests after.)
  */
 static int attach_by_fd_link(int ctx, int fd)
 {
@@ -704,6 +706,10 @@ static int attach_by_fd_link(int ctx, int fd)
 	aa.path = (uintptr_t)path;
 	ret = ioctl_errno(ctx, DOOR_IOC_FATTACH, &aa);
 	close(aa.fd);
+	if (!ret) {
+		aa.fd = -1;
+		ioctl(ctx, DOOR_IOC_FDETACH, &aa);
+	}
 	return ret;
 }
 
@@ -716,6 +722,17 @@ TEST(fattach_pipe_through_proc_fd_einval)
 	EXPECT_EQ(EINVAL, attach_by_fd_link(ctx, p[1]));
 	close(p[0]);
 	close(p[1]);
+}
+
+TEST(fattach_tmpfile_through_proc_fd_enoent)
+{
+	int ctx = ctx_open(), fd;
+
+	ASSERT_LE(0, ctx);
+	fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(ENOENT, attach_by_fd_link(ctx, fd));
+	close(fd);
 }
 
 TEST(fattach_door_through_proc_fd_einval)
