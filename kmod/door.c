@@ -302,7 +302,9 @@ long door_create(struct door_ctx *ctx, struct door_create_args __user *uarg)
 		fput(file);
 		return -EFAULT;
 	}
+	spin_lock(&ctx->lock);
 	door->file = file;
+	spin_unlock(&ctx->lock);
 	fd_install(fd, file);
 	return fd;
 }

@@ -46,7 +46,7 @@ void __init door_objects_init(void)
 }
 
 /* Every file is gone, and every object should be. */
-void door_objects_exit(void)
+void __exit door_objects_exit(void)
 {
 	int i;
 

@@ -132,7 +132,9 @@ long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg)
  * Bind by uniquifier, to a door of the caller's own context only: the
  * threads libdoor starts when an xcreate door's pool runs dry, which
  * would otherwise need a descriptor of the door kept open, a reference
- * that would hold back its unreferenced invocation.
+ * that would hold back its unreferenced invocation.  Only a door a
+ * descriptor could name: not revoked, its file made and not released.
+ * Only the owner walks the list (under its lock), as only it may bind.
  */
 long door_bind_id(struct door_ctx *ctx, struct door_id_args __user *uarg)
 {
@@ -144,10 +146,13 @@ long door_bind_id(struct door_ctx *ctx, struct door_id_args __user *uarg)
 		return -EFAULT;
 	if (args.flags || args.pad)
 		return -EINVAL;
+	if (!door_ctx_owned(ctx))
+		return -EPERM;
 	spin_lock(&ctx->lock);
 	list_for_each_entry(d, &ctx->doors, node)
 		if (d->id == args.id) {
-			if (kref_get_unless_zero(&d->ref))
+			if (!d->revoked && d->file &&
+			    kref_get_unless_zero(&d->ref))
 				door = d;
 			break;
 		}

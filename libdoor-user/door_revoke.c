@@ -17,7 +17,7 @@ DOOR_EXPORT int door_revoke(int d)
 	if (ctx < 0)
 		return -1;
 
-	/* The kernel closes d: learn first whether libdoor holds it too. */
+	/* The kernel closes d: learn first whether libdoor tracks it. */
 	xdoor = !door_info(d, &di) && di.di_attributes & DOOR_PRIVCREATE &&
 		di.di_attributes & DOOR_LOCAL;
 
