@@ -391,7 +391,8 @@ int main(int argc, char **argv)
 		{ 0 }
 	};
 	bool seeded = false;
-	long doors, contexts, refs, objs;
+	struct door_objects objs;
+	long doors, contexts, refs;
 	char report[256];
 	int c, ret, detached, bad = 0;
 	double start;
@@ -487,10 +488,9 @@ int main(int argc, char **argv)
 		    refs);
 		bad++;
 	}
-	objs = door_objects_settled(0, report, sizeof(report));
-	if (objs > 0) {
-		say("LEAK: the module still has %ld objects after the run: %s",
-		    objs, report);
+	door_objects_settled(NULL, &objs);
+	if (door_objects_grown(NULL, &objs, report, sizeof(report))) {
+		say("LEAK: the module's objects after the run: %s", report);
 		bad++;
 	}
 	if (cfg.rmmod) {

@@ -832,36 +832,38 @@ static const struct fcase cases[] = {
 
 struct snapshot {
 	int fds;
-	long anon, refs, doors, contexts, objects;
-	char report[256];
+	long anon, refs, doors, contexts;
+	struct door_objects objects;
 };
 
-static void snap(struct snapshot *s, long objects_limit)
+/* Now, or (@before) once the module's objects had time to come back. */
+static void snap(struct snapshot *s, const struct snapshot *before)
 {
 	s->fds = fd_count();
 	s->anon = anon_bytes();
 	s->refs = module_refcnt();
 	door_files_count(&s->doors, &s->contexts);
-	s->objects = objects_limit < 0 ?
-		door_objects(s->report, sizeof(s->report)) :
-		door_objects_settled(objects_limit, s->report,
-				     sizeof(s->report));
+	if (before)
+		door_objects_settled(&before->objects, &s->objects);
+	else
+		door_objects(&s->objects);
 }
 
 static bool leaked(const char *name, unsigned int n,
 		   const struct snapshot *a)
 {
 	struct snapshot b;
+	char objects[256];
 
-	snap(&b, a->objects);
+	snap(&b, a);
 	if (a->fds == b.fds && a->anon == b.anon && a->refs == b.refs &&
 	    a->doors == b.doors && a->contexts == b.contexts &&
-	    b.objects <= a->objects)
+	    !door_objects_grown(&a->objects, &b.objects, objects,
+				sizeof(objects)))
 		return false;
-	problem(name, "fail-nth %u: descriptors %d -> %d, anonymous bytes %ld -> %ld, module references %ld -> %ld, door files %ld -> %ld, contexts %ld -> %ld, module objects %ld -> %ld (%s)",
+	problem(name, "fail-nth %u: descriptors %d -> %d, anonymous bytes %ld -> %ld, module references %ld -> %ld, door files %ld -> %ld, contexts %ld -> %ld, module objects grown: %s",
 		n, a->fds, b.fds, a->anon, b.anon, a->refs, b.refs, a->doors,
-		b.doors, a->contexts, b.contexts, a->objects, b.objects,
-		b.report);
+		b.doors, a->contexts, b.contexts, objects);
 	return true;
 }
 
@@ -878,7 +880,7 @@ static int run_case(const struct fcase *c, unsigned long *faults)
 		bool injected = false;
 		int ret;
 
-		snap(&s, -1);
+		snap(&s, NULL);
 		ret = c->run(c->name, n, &injected);
 		if (leaked(c->name, n, &s))
 			break;

@@ -279,7 +279,8 @@ static int run_storm(const struct storm *s, unsigned int index,
 {
 	struct shared *sh;
 	struct slab_sample s0, s1;
-	long doors, contexts, refs, objs0, objs1;
+	struct door_objects objs0, objs1;
+	long doors, contexts, refs;
 	char objs[256];
 	int fds0, fds1, ret, leaks = 0;
 	double start;
@@ -292,7 +293,7 @@ static int run_storm(const struct storm *s, unsigned int index,
 	sh->o = *o;
 	sh->index = index;
 	fds0 = fd_count();
-	objs0 = door_objects(objs, sizeof(objs));
+	door_objects(&objs0);
 	slab_sample(&s0);
 	start = now();
 
@@ -300,7 +301,7 @@ static int run_storm(const struct storm *s, unsigned int index,
 
 	door_files_count(&doors, &contexts);
 	refs = module_refcnt();
-	objs1 = door_objects_settled(objs0, objs, sizeof(objs));
+	door_objects_settled(&objs0, &objs1);
 	slab_sample(&s1);
 	fds1 = fd_count();
 	if (doors || contexts) {
@@ -313,9 +314,8 @@ static int run_storm(const struct storm *s, unsigned int index,
 		    s->name, refs);
 		leaks++;
 	}
-	if (objs0 >= 0 && objs1 > objs0) {
-		say("LEAK: %s: the module has %ld objects, %ld before it: %s",
-		    s->name, objs1, objs0, objs);
+	if (door_objects_grown(&objs0, &objs1, objs, sizeof(objs))) {
+		say("LEAK: %s: the module's objects: %s", s->name, objs);
 		leaks++;
 	}
 	if (fds1 != fds0) {

@@ -463,42 +463,63 @@ static void slab_push(void)
 	closedir(d);
 }
 
-long door_objects(char *report, size_t len)
+void door_objects(struct door_objects *o)
 {
 	FILE *f = fopen("/sys/kernel/debug/doors/objects", "re");
-	char name[32];
-	long n, total = 0;
+
+	o->kinds = -1;
+	if (!f)
+		return;
+	o->kinds = 0;
+	while (o->kinds < OBJECT_KINDS &&
+	       fscanf(f, "%23s %ld", o->name[o->kinds],
+		      &o->count[o->kinds]) == 2)
+		o->kinds++;
+	fclose(f);
+}
+
+int door_objects_grown(const struct door_objects *then,
+		       const struct door_objects *after, char *report,
+		       size_t len)
+{
 	size_t used = 0;
+	int i, grown = 0;
 
 	if (len)
 		report[0] = '\0';
-	if (!f)
-		return -1;
-	while (fscanf(f, "%31s %ld", name, &n) == 2) {
-		total += n;
-		if (n && used < len)
-			used += snprintf(report + used, len - used, "%s%s %ld",
-					 used ? ", " : "", name, n);
+	if (after->kinds < 0 || (then && then->kinds != after->kinds))
+		return 0;	/* nothing to compare */
+	for (i = 0; i < after->kinds; i++) {
+		long before = then ? then->count[i] : 0;
+
+		if (after->count[i] <= before && after->count[i] >= 0)
+			continue;
+		grown++;
+		if (used < len)
+			used += snprintf(report + used, len - used,
+					 "%s%s %ld -> %ld", used ? ", " : "",
+					 after->name[i], before,
+					 after->count[i]);
 	}
-	fclose(f);
-	return total;
+	return grown;
 }
 
 /*
  * An attachment is freed by a worker after an SRCU grace period, and the
- * last reference to a file may be dropped by one: push until the count
- * is down to @limit, for at most 10 s.
+ * last reference to a file may be dropped by one: push until no kind is
+ * above @then, for at most 10 s.
  */
-long door_objects_settled(long limit, char *report, size_t len)
+void door_objects_settled(const struct door_objects *then,
+			  struct door_objects *after)
 {
-	long n = door_objects(report, len);
 	double start = now();
 
-	while (n > limit && now() - start < 10) {
+	door_objects(after);
+	while (door_objects_grown(then, after, NULL, 0) &&
+	       now() - start < 10) {
 		slab_push();
-		n = door_objects(report, len);
+		door_objects(after);
 	}
-	return n;
 }
 
 /*

@@ -103,13 +103,24 @@ int module_unload(void);
 /* finit_module of the file at path: 0 or -errno. */
 int module_load(const char *path);
 
+/* The module's live objects of each kind (debugfs doors/objects). */
+#define OBJECT_KINDS	16
+struct door_objects {
+	int kinds;		/* -1: the file cannot be read */
+	char name[OBJECT_KINDS][24];
+	long count[OBJECT_KINDS];
+};
+void door_objects(struct door_objects *o);
 /*
- * The module's live objects (debugfs doors/objects): their number, and
- * the kinds with any in @report; -1 if the file cannot be read.
+ * The kinds of @after above @then (or above 0 with @then NULL), or below
+ * 0, in @report: how many.
  */
-long door_objects(char *report, size_t len);
-/* door_objects(), once frees deferred by RCU had time to reach @limit. */
-long door_objects_settled(long limit, char *report, size_t len);
+int door_objects_grown(const struct door_objects *then,
+		       const struct door_objects *after, char *report,
+		       size_t len);
+/* door_objects(), once deferred frees had 10 s to bring it to @then. */
+void door_objects_settled(const struct door_objects *then,
+			  struct door_objects *after);
 
 /* Active objects of the slab caches the module allocates from. */
 struct slab_sample {
