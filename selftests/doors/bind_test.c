@@ -343,95 +343,89 @@ static int bind_id(int ctx, __u64 id, __u32 flags, __u32 pad)
 	return ioctl(ctx, DOOR_IOC_BIND_ID, &a) ? errno : 0;
 }
 
-TEST(bind_id_binds)
-{
-	int ctx = ctx_open(), d;
+/* A context of the test's own, and a private door made through it. */
+FIXTURE(bind_id) {
+	int ctx;
+	int door;
 	__u64 id;
+};
 
-	ASSERT_LE(0, ctx);
-	d = raw_door(ctx, DOOR_PRIVATE, &id);
-	ASSERT_LE(0, d);
-	EXPECT_EQ(0, bind_id(ctx, id, 0, 0));
-	EXPECT_EQ(1, resv(d, 1));
+FIXTURE_SETUP(bind_id)
+{
+	self->ctx = ctx_open();
+	ASSERT_LE(0, self->ctx);
+	self->door = raw_door(self->ctx, DOOR_PRIVATE, &self->id);
+	ASSERT_LE(0, self->door);
 }
 
-TEST(bind_id_non_private_einval)
+FIXTURE_TEARDOWN(bind_id)
 {
-	int ctx = ctx_open();
-	__u64 id;
-
-	ASSERT_LE(0, ctx);
-	ASSERT_LE(0, raw_door(ctx, 0, &id));
-	EXPECT_EQ(EINVAL, bind_id(ctx, id, 0, 0));
 }
 
-TEST(bind_id_flags_einval)
+TEST_F(bind_id, binds)
 {
-	int ctx = ctx_open();
-	__u64 id;
-
-	ASSERT_LE(0, ctx);
-	ASSERT_LE(0, raw_door(ctx, DOOR_PRIVATE, &id));
-	EXPECT_EQ(EINVAL, bind_id(ctx, id, 1, 0));
+	EXPECT_EQ(0, bind_id(self->ctx, self->id, 0, 0));
+	EXPECT_EQ(1, resv(self->door, 1));
 }
 
-TEST(bind_id_pad_einval)
+TEST_F(bind_id, non_private_einval)
 {
-	int ctx = ctx_open();
 	__u64 id;
 
-	ASSERT_LE(0, ctx);
-	ASSERT_LE(0, raw_door(ctx, DOOR_PRIVATE, &id));
-	EXPECT_EQ(EINVAL, bind_id(ctx, id, 0, 1));
+	ASSERT_LE(0, raw_door(self->ctx, 0, &id));
+	EXPECT_EQ(EINVAL, bind_id(self->ctx, id, 0, 0));
 }
 
-TEST(bind_id_bad_pointer_efault)
+TEST_F(bind_id, flags_einval)
 {
-	int ctx = ctx_open();
+	EXPECT_EQ(EINVAL, bind_id(self->ctx, self->id, 1, 0));
+}
 
-	ASSERT_LE(0, ctx);
-	EXPECT_EQ(-1, ioctl(ctx, DOOR_IOC_BIND_ID, bad_ptr()));
+TEST_F(bind_id, pad_einval)
+{
+	EXPECT_EQ(EINVAL, bind_id(self->ctx, self->id, 0, 1));
+}
+
+TEST_F(bind_id, bad_pointer_efault)
+{
+	EXPECT_EQ(-1, ioctl(self->ctx, DOOR_IOC_BIND_ID, bad_ptr()));
 	EXPECT_EQ(EFAULT, errno);
 }
 
 /* Only the doors of the context bound through can be named. */
-TEST(bind_id_other_context_ebadf)
+TEST_F(bind_id, other_context_ebadf)
 {
-	int ctx = ctx_open(), other = ctx_open();
-	__u64 id;
+	int other = ctx_open();
 
-	ASSERT_LE(0, ctx);
 	ASSERT_LE(0, other);
-	ASSERT_LE(0, raw_door(other, DOOR_PRIVATE, &id));
-	EXPECT_EQ(EBADF, bind_id(ctx, id, 0, 0));
+	EXPECT_EQ(EBADF, bind_id(other, self->id, 0, 0));
 }
 
 /* A door whose last descriptor is closed is gone. */
-TEST(bind_id_closed_door_ebadf)
+TEST_F(bind_id, closed_door_ebadf)
 {
-	int ctx = ctx_open(), d;
-	__u64 id;
-
-	ASSERT_LE(0, ctx);
-	d = raw_door(ctx, DOOR_PRIVATE, &id);
-	ASSERT_LE(0, d);
-	ASSERT_EQ(0, close(d));
-	EXPECT_EQ(EBADF, bind_id(ctx, id, 0, 0));
+	ASSERT_EQ(0, close(self->door));
+	EXPECT_EQ(EBADF, bind_id(self->ctx, self->id, 0, 0));
 }
 
-/* A fork child finds its parent's door in the inherited context. */
-TEST(bind_id_inherited_context_eperm)
+/* A revoked door is no longer named. */
+TEST_F(bind_id, revoked_door_ebadf)
 {
-	int ctx = ctx_open();
-	__u64 id;
-	pid_t pid;
+	struct door_fd_args ra = { .fd = dup(self->door) };
 
-	ASSERT_LE(0, ctx);
-	ASSERT_LE(0, raw_door(ctx, DOOR_PRIVATE, &id));
-	pid = fork();
+	ASSERT_LE(0, ra.fd);
+	ASSERT_EQ(0, ioctl(self->ctx, DOOR_IOC_REVOKE, &ra));
+	EXPECT_EQ(EBADF, bind_id(self->ctx, self->id, 0, 0));
+}
+
+/* A fork child finds its parent's context, which is not its own. */
+TEST_F(bind_id, inherited_context_eperm)
+{
+	pid_t pid = fork();
+
 	ASSERT_LE(0, pid);
 	if (pid == 0)
-		_exit(bind_id(ctx, id, 0, 0));
+		_exit(bind_id(self->ctx, self->id, 0, 0));
 	EXPECT_EQ(EPERM, wait_status(pid));
 }
 
