@@ -178,8 +178,9 @@ extern int door_create(door_server_procedure_t *, void *, uint_t);
  * and long after: startarg is not a pointer into door_xcreate()'s
  * frame.
  *
- * libdoor keeps a descriptor of a door_xcreate() door with depletion
- * calls, to bind the threads it starts later: door_revoke() releases it.
+ * libdoor keeps no descriptor of the door: the threads it starts later
+ * bind to it by its uniquifier, so DOOR_UNREF comes as for any door.
+ * door_revoke() forgets libdoor's record of the door.
  *
  * Errors: EINVAL (attributes contain DOOR_PRIVCREATE, crf is NULL,
  * nthread < 1, crf returned 0 or a value other than 1 or -1), EPIPE (crf

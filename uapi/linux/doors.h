@@ -73,7 +73,7 @@ struct door_udesc {
 struct door_create_args {
 	__u64 proc;		/* in: server procedure, returned to servers */
 	__u64 cookie;		/* in: its cookie, returned to servers */
-	__u32 attributes;	/* in: DOOR_UNREF ... DOOR_NO_CANCEL */
+	__u32 attributes;	/* in: DOOR_UNREF ... DOOR_PRIVCREATE */
 	__u32 pad;
 	__u64 id;		/* out: the door's system-wide uniquifier */
 };
@@ -151,7 +151,7 @@ struct door_return_args {
 	__u64 data_size;	/* in */
 	__u64 desc_ptr;		/* in */
 	__u32 desc_num;		/* in */
-	__u32 flags;		/* in: DOOR_RETURN_ABORT */
+	__u32 flags;		/* in: DOOR_RETURN_ABORT, _EXIT */
 	__u64 buf;		/* in: receive buffer for the next call */
 	__u64 buf_size;		/* in */
 	__u32 cancel_signal;	/* in: see below, or 0 */
