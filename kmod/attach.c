@@ -49,7 +49,7 @@ static struct fsnotify_group *door_fsn_group;
 
 static void door_attach_opened(struct door_attachment *a, struct file *file)
 {
-	struct door_attach_open *o = kmalloc(sizeof(*o), GFP_KERNEL);
+	struct door_attach_open *o = kmalloc(sizeof(*o), GFP_KERNEL_ACCOUNT);
 
 	if (!o)
 		return;		/* not counted: an unref may come early */

@@ -906,8 +906,12 @@ static int door_take(struct door_ctx *ctx, struct door_thread *t,
 	}
 	if (!error && ndesc) {
 		fds = door_files_reserve(&call->afiles, dst + doff);
-		if (IS_ERR(fds))
+		if (fds == ERR_PTR(-EFAULT)) {
+			error = -EINTR;	/* the server's buffer is bad */
+			ret = -EFAULT;
+		} else if (IS_ERR(fds)) {
 			error = PTR_ERR(fds);
+		}
 	}
 
 	/*

@@ -68,11 +68,16 @@ int door_files_get(struct door_files *df, u64 uptr, u32 n)
 		return 0;
 	if (n > DOOR_MAX_DESC)
 		return -E2BIG;
-	desc = memdup_user(u64_to_user_ptr(uptr), n * sizeof(*desc));
-	if (IS_ERR(desc)) {
-		if (PTR_ERR(desc) == -ENOMEM)
-			door_files_release_each(uptr, n);
-		return PTR_ERR(desc);
+	/* memdup_user(), charged to the sender: a call may hold it long */
+	desc = kmalloc_array(n, sizeof(*desc),
+			     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!desc) {
+		door_files_release_each(uptr, n);
+		return -ENOMEM;
+	}
+	if (copy_from_user(desc, u64_to_user_ptr(uptr), n * sizeof(*desc))) {
+		kfree(desc);
+		return -EFAULT;
 	}
 	df->desc = desc;
 	df->ndesc = n;

@@ -19,8 +19,9 @@
  *   .busy, .copying, .abandoned, .error and door_thread.call.
  *   door_attach_lock (mutex) protects the attachment table and the files
  *   open on attached names; it is never taken under a door_ctx.lock, and
- *   is taken before the fsnotify group's mark_mutex.  fd_install() runs
- *   under door_ctx.lock (a table being resized: files->file_lock inside).
+ *   is taken before a door_ctx.lock and the fsnotify group's mark_mutex.
+ *   fd_install() runs under door_ctx.lock (a table being resized:
+ *   files->file_lock inside).
  *   No other mm's mmap_lock is held while touching our own user memory
  *   (see door_copy_mm()).
  *

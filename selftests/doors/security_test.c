@@ -1348,41 +1348,86 @@ TEST(return_huge_results_size_efault)
 }
 
 /*
- * A server's receive buffer in kernel space: the call fails (EINTR in
- * the client), the server's door_return() fails with EFAULT.
+ * A server's receive buffer it cannot write: the call fails (EINTR in the
+ * client), the server's door_return() fails with EFAULT.
  */
-static int kbuf_err;
+static struct {
+	int ctx;
+	uint64_t buf, buf_size;
+	int err;
+} bad_buf;
 
-static void *serve_kernel_buf(void *arg)
+static void *serve_bad_buf(void *arg)
 {
 	struct door_return_args ra = {
-		.buf = KADDR_DIRECT, .buf_size = UINT64_MAX,
+		.buf = bad_buf.buf, .buf_size = bad_buf.buf_size,
 	};
-	int ctx = *(int *)arg;
 
-	while (ioctl(ctx, DOOR_IOC_RETURN, &ra) && errno == EINTR)
+	(void)arg;
+	while (ioctl(bad_buf.ctx, DOOR_IOC_RETURN, &ra) && errno == EINTR)
 		;
-	kbuf_err = errno;
+	bad_buf.err = errno;
 	notify(hold_in[1]);
 	return NULL;
 }
 
-TEST(kernel_receive_buffer_small_args_eintr)
+/* A context, a door, and a server thread parked with bad_buf's buffer. */
+static int start_bad_buf(uint64_t buf, uint64_t buf_size)
 {
-	static int ctx;
-	char data[SMALL] = "data";
 	pthread_t thread;
 	int door;
 
-	ctx = ctx_open();
-	ASSERT_LE(0, ctx);
-	ASSERT_EQ(0, pipe2(hold_in, O_CLOEXEC));
-	door = create_door(ctx, 0);
+	bad_buf.ctx = ctx_open();
+	bad_buf.buf = buf;
+	bad_buf.buf_size = buf_size;
+	if (bad_buf.ctx < 0 || pipe2(hold_in, O_CLOEXEC))
+		return -1;
+	door = create_door(bad_buf.ctx, 0);
+	if (door < 0 || pthread_create(&thread, NULL, serve_bad_buf, NULL))
+		return -1;
+	return door;
+}
+
+TEST(kernel_receive_buffer_small_args_eintr)
+{
+	char data[SMALL] = "data";
+	int door = start_bad_buf(KADDR_DIRECT, UINT64_MAX);
+
 	ASSERT_LE(0, door);
-	ASSERT_EQ(0, pthread_create(&thread, NULL, serve_kernel_buf, &ctx));
-	EXPECT_EQ(EINTR, call(ctx, door, (uintptr_t)data, SMALL, 0, 0));
+	ASSERT_EQ(EINTR, call(bad_buf.ctx, door, (uintptr_t)data, SMALL, 0, 0));
 	ASSERT_EQ(0, await(hold_in[0]));
-	EXPECT_EQ(EFAULT, kbuf_err);
+	EXPECT_EQ(EFAULT, bad_buf.err);
+}
+
+/*
+ * The arguments fit the receive buffer, but the descriptors passed with
+ * them fall on an inaccessible page after it: the same, and nothing is
+ * installed in the server.
+ */
+TEST(receive_buffer_descriptors_unwritable_eintr)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct door_udesc desc = { .d_attributes = DOOR_DESCRIPTOR };
+	struct door_call_args ca = {
+		.data_ptr = (uintptr_t)"8 bytes", .data_size = 8,
+		.desc_ptr = (uintptr_t)&desc, .desc_num = 1,
+	};
+	int pfd[2], before;
+	char *map;
+
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + page, page, PROT_NONE));
+	ASSERT_EQ(0, pipe2(pfd, O_CLOEXEC));
+	desc.d_descriptor = pfd[0];
+	ca.fd = start_bad_buf((uintptr_t)map + page - 8, 8 + sizeof(desc));
+	ASSERT_LE(0, ca.fd);
+	before = fd_count();
+	ASSERT_EQ(EINTR, ioctl_errno(bad_buf.ctx, DOOR_IOC_CALL, &ca));
+	ASSERT_EQ(0, await(hold_in[0]));
+	EXPECT_EQ(EFAULT, bad_buf.err);
+	EXPECT_EQ(before, fd_count());
 }
 
 /* The server gets exactly data_size bytes: the rest of its buffer stays. */
