@@ -307,17 +307,26 @@ static int door_call_wait(struct door_ctx *ctx, struct door_call *call)
 	if (num_online_cpus() > 1 && READ_ONCE(spin_us))
 		door_call_spin(call);
 	for (;;) {
-		set_current_state(abandoning ? TASK_UNINTERRUPTIBLE :
-			TASK_INTERRUPTIBLE);
+		/*
+		 * The sleep's kind is chosen before the state is set and the
+		 * conditions are checked: changed after them, it would undo
+		 * a wake-up that came in between.
+		 */
+		bool killable = abandoning && READ_ONCE(call->copying);
+
+		set_current_state(!abandoning ? TASK_INTERRUPTIBLE :
+				  killable ? TASK_KILLABLE :
+				  TASK_UNINTERRUPTIBLE);
 		/* pairs with door_call_finish() and door_deliver() */
 		if (smp_load_acquire(&call->state) != DOOR_CALL_ACTIVE)
 			break;
-		if (abandoning && READ_ONCE(call->copying)) {
+		if (abandoning) {
 			/* pairs with door_copy_call(), which wakes us */
-			if (fatal_signal_pending(current))
+			if (READ_ONCE(call->copying) != killable)
+				continue;
+			if (killable && fatal_signal_pending(current))
 				goto give_up;
-			set_current_state(TASK_KILLABLE);
-		} else if (!abandoning && signal_pending(current)) {
+		} else if (signal_pending(current)) {
 			goto give_up;
 		}
 		schedule();

@@ -641,8 +641,12 @@ static void dump_group(pid_t pgrp)
 	closedir(d);
 }
 
-/* A run whose progress counter stands still this long is stuck. */
-#define STALL	600
+/*
+ * A run whose progress counter stands still this long is stuck: every
+ * operation is bounded well below it (a thread's timer interrupts its
+ * calls every 50 ms at most; a child's alarm ends it after 60 s).
+ */
+#define STALL	120
 
 static volatile sig_atomic_t alarmed;
 
