@@ -206,7 +206,7 @@ TEST(uniquifiers_increase)
 /* Every descriptor of a door, and a name of it, describe the same door. */
 TEST(same_door_same_uniquifier)
 {
-	char path[] = "/tmp/info_test.XXXXXX";
+	char path[] = "/tmp/doors-info-XXXXXX";
 	door_info_t di, dup_di, name_di;
 	int d, dup_d, file, name;
 

@@ -98,7 +98,7 @@ TEST(new_call_ebadf)
 
 TEST(call_through_name_ebadf)
 {
-	char path[] = "/tmp/revoke_test.XXXXXX";
+	char path[] = "/tmp/doors-revoke-XXXXXX";
 	int d, file, name;
 
 	d = door_create(answer, NULL, 0);
