@@ -1000,6 +1000,12 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		else if (!ret)
 			ret = door_take(ctx, t, &args, uarg, nservers);
 	} while (ret > 0);
+	/*
+	 * Restarted, the return would release its DOOR_RELEASE descriptors
+	 * a second time: their numbers may be anyone's by now.
+	 */
+	if (ret == -ERESTARTSYS && args.desc_num)
+		ret = -EINTR;
 	return ret;
 }
 

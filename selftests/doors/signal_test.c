@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <door.h>
@@ -276,6 +277,76 @@ TEST_F(server, signals_while_parked)
 		echo_ok(_metadata, self->fd[ECHO]);
 	}
 	check_stats(_metadata, self->fd[STATS], 20);
+}
+
+/*
+ * A server thread that returned a DOOR_RELEASE descriptor and parked is
+ * interrupted by a signal whose handler has SA_RESTART: its return is not
+ * restarted, which would close the descriptor's number a second time (the
+ * client's now).  All in one process: the number the server released is
+ * the one the client's descriptor then takes.
+ */
+static int handled[2], given;
+
+static void note_signal(int sig)
+{
+	(void)sig;
+	(void)!write(handled[1], "s", 1);
+}
+
+static void give_released(void *cookie, char *argp, size_t arg_size,
+			  door_desc_t *dp, uint_t n_desc)
+{
+	door_desc_t d = { .d_attributes = DOOR_DESCRIPTOR | DOOR_RELEASE };
+
+	(void)cookie;
+	(void)argp;
+	(void)arg_size;
+	(void)dp;
+	(void)n_desc;
+	given = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	d.d_data.d_desc.d_descriptor = given;
+	door_return(NULL, 0, &d, 1);
+}
+
+static void no_thread(door_info_t *di)
+{
+	(void)di;
+}
+
+TEST(release_not_repeated_when_park_restarts)
+{
+	struct sigaction sa = { .sa_handler = note_signal,
+				.sa_flags = SA_RESTART };
+	door_arg_t arg = { 0 };
+	pthread_t thread;
+	struct stat st;
+	int give, plain, fd;
+	char c;
+
+	ASSERT_EQ(0, pipe2(handled, O_CLOEXEC));
+	ASSERT_EQ(0, sigaction(SIGUSR2, &sa, NULL));
+	door_server_create(no_thread);
+	give = door_create(give_released, NULL, 0);
+	ASSERT_LE(0, give);
+	plain = door_create(echo_proc, NULL, 0);
+	ASSERT_LE(0, plain);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, server_thread, NULL));
+
+	ASSERT_EQ(0, door_call(give, &arg)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(1, arg.desc_num);
+	fd = arg.desc_ptr[0].d_data.d_desc.d_descriptor;
+	ASSERT_EQ(given, fd);	/* else this test could not tell */
+
+	/* parked again since before door_call() returned: interrupt it */
+	ASSERT_EQ(0, pthread_kill(thread, SIGUSR2));
+	ASSERT_EQ(1, read(handled[0], &c, 1));
+	/* served: the thread parked again after the signal */
+	arg = (door_arg_t){ 0 };
+	ASSERT_EQ(0, door_call(plain, &arg)) TH_LOG("%s", strerror(errno));
+
+	ASSERT_EQ(0, fstat(fd, &st)) TH_LOG("%s", strerror(errno));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
 
 DOORS_HARNESS_MAIN

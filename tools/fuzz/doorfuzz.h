@@ -112,6 +112,8 @@ struct thread {
 	_Atomic int running;
 	uint64_t nops;			/* operations done */
 	bool bound;			/* door_bind()ed on our context */
+	bool bound_maybe;		/* maybe: bound through a descriptor
+					 * that may be our context's */
 	bool binder;			/* binds to the private anchor */
 	bool trace;
 	int failfd;			/* our /proc/thread-self/fail-nth */
@@ -119,6 +121,14 @@ struct thread {
 	bool nofail;			/* do not arm fail-nth for now */
 	char what[256];			/* the current operation, for reports */
 };
+
+/* The thread is bound on no context of ours (any more). */
+static inline void unbound(struct thread *t)
+{
+	t->bound = false;
+	t->bound_maybe = false;
+}
+
 
 struct child {
 	pid_t pid;

@@ -142,7 +142,8 @@ void op_info(struct thread *t)
 		else if (fc == FC_BADFD || fc == FC_CTX || fc == FC_NONDOOR)
 			exp = EM(EBADF);
 		else if (fc == FC_QUERY)
-			exp = !t->bound ? EM(EBADF) : cc == CC_OWN ? EM(0) :
+			exp = !t->bound && !t->bound_maybe ? EM(EBADF) :
+				cc == CC_OWN && t->bound ? EM(0) :
 				EM(0) | EM(EBADF);
 		else if (fc == FC_ANCHOR || fc == FC_PRIVATE || fc == FC_REFUSE)
 			exp = EM(0);
@@ -233,6 +234,18 @@ void op_revoke(struct thread *t, bool lib)
 		slot_put(p, t, fd, kind);
 }
 
+/*
+ * A BIND or BIND_ID succeeded on @cc: bound on our context, or, through
+ * a descriptor that may be our context's (one a child passed back), maybe.
+ */
+static void bound_now(struct thread *t, enum ctxclass cc)
+{
+	if (cc == CC_OWN)
+		t->bound = true;
+	else if (cc == CC_UNKNOWN)
+		t->bound_maybe = true;
+}
+
 /* DOOR_IOC_BIND_ID: the id of a door of any kind, or none. */
 static void op_bind_id(struct thread *t)
 {
@@ -277,8 +290,8 @@ static void op_bind_id(struct thread *t)
 		if (cc == CC_FOREIGN)
 			exp &= ~EM(0);
 	}
-	if (check(t, OP_BIND, ret, on_ctx(cc, exp)) && !ret && cc == CC_OWN)
-		t->bound = true;
+	if (check(t, OP_BIND, ret, on_ctx(cc, exp)) && !ret)
+		bound_now(t, cc);
 }
 
 void op_bind(struct thread *t, bool lib)
@@ -304,10 +317,18 @@ void op_bind(struct thread *t, bool lib)
 		snprintf(t->what, sizeof(t->what), "UNBIND(ctx %d, bound %d)",
 			 ctx, t->bound);
 		ret = fz_ioctl(t, ctx, DOOR_IOC_UNBIND, 0);
-		exp = cc == CC_FOREIGN || !t->bound ? EM(EBADF) :
-			cc == CC_OWN ? EM(0) : EM(0) | EM(EBADF);
-		if (check(t, OP_UNBIND, ret, on_ctx(cc, exp)) && !ret)
+		exp = cc == CC_FOREIGN || (!t->bound && !t->bound_maybe) ?
+			EM(EBADF) : cc == CC_OWN && t->bound ? EM(0) :
+			EM(0) | EM(EBADF);
+		if (!check(t, OP_UNBIND, ret, on_ctx(cc, exp)))
+			return;
+		if (cc == CC_OWN) {
+			unbound(t);	/* unbound now, or already */
+		} else if (!ret) {
+			/* maybe our context: maybe still bound on it */
+			t->bound_maybe = t->bound || t->bound_maybe;
 			t->bound = false;
+		}
 		return;
 	}
 	if (!lib && rng_pct(&t->rng, 25)) {
@@ -355,8 +376,8 @@ void op_bind(struct thread *t, bool lib)
 		if (cc == CC_UNKNOWN)
 			exp |= EM(EINVAL);
 	}
-	if (check(t, OP_BIND, ret, on_ctx(cc, exp)) && !ret && cc == CC_OWN)
-		t->bound = true;
+	if (check(t, OP_BIND, ret, on_ctx(cc, exp)) && !ret)
+		bound_now(t, cc);
 }
 
 void op_ucred(struct thread *t, bool lib)

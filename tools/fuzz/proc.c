@@ -122,7 +122,7 @@ static void thread_leave(struct thread *t)
 	    ioctl(p->ctx, DOOR_IOC_RETURN, &a) < 0)
 		unexpected(t, "RETURN(DOOR_RETURN_EXIT) at thread exit = %s",
 			   errname(errno));
-	t->bound = false;
+	unbound(t);
 }
 
 static void *thread_main(void *arg)
@@ -159,7 +159,7 @@ int thread_start(struct proc *p, int idx, bool server)
 	t->idx = idx;
 	t->server = server;
 	t->gen++;
-	t->bound = false;
+	unbound(t);
 	t->failfd = -1;		/* the thread opens its own */
 	stream = (uint64_t)p->wid << 40 | (uint64_t)p->depth << 36 |
 		(uint64_t)t->gen << 12 | idx;
@@ -421,7 +421,7 @@ static void child_setup(struct proc *p, struct thread *t, int sock)
 	p->anchors_own = false;
 	p->ctx_own = false;
 	t->trace = false;
-	t->bound = false;
+	unbound(t);
 	t->server = false;
 	t->pt = 0;	/* not one of the threads to wait for */
 }

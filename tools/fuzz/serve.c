@@ -561,7 +561,7 @@ static void bind_maybe(struct thread *t, int ctx)
 			unexpected(t, "%s = %s, expected 0", t->what,
 				   errname(errno));
 		else
-			t->bound = false;
+			unbound(t);
 		return;
 	}
 	snprintf(t->what, sizeof(t->what), "BIND(private anchor %d) (server)",
@@ -624,7 +624,7 @@ static void serve(struct thread *t, int ctx, bool once)
 		reply_consumed(&rep);
 		reply_reset(&rep);
 		if (exiting) {
-			t->bound = false;
+			unbound(t);
 			return;
 		}
 		holding = invocation_check(t, &out.inv, buf, buf_size, &req,
