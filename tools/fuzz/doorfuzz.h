@@ -129,7 +129,6 @@ static inline void unbound(struct thread *t)
 	t->bound_maybe = false;
 }
 
-
 struct child {
 	pid_t pid;
 	int sock;
