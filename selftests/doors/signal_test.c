@@ -309,11 +309,6 @@ static void give_released(void *cookie, char *argp, size_t arg_size,
 	door_return(NULL, 0, &d, 1);
 }
 
-static void no_thread(door_info_t *di)
-{
-	(void)di;
-}
-
 TEST(release_not_repeated_when_park_restarts)
 {
 	struct sigaction sa = { .sa_handler = note_signal,
@@ -326,7 +321,7 @@ TEST(release_not_repeated_when_park_restarts)
 
 	ASSERT_EQ(0, pipe2(handled, O_CLOEXEC));
 	ASSERT_EQ(0, sigaction(SIGUSR2, &sa, NULL));
-	door_server_create(no_thread);
+	door_server_create(NULL);	/* the thread is ours */
 	give = door_create(give_released, NULL, 0);
 	ASSERT_LE(0, give);
 	plain = door_create(echo_proc, NULL, 0);
