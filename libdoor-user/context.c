@@ -17,37 +17,25 @@
 
 #include "door_impl.h"
 
-static int door_ctx = -1;
+int libdoor_ctx = -1;
 static pthread_mutex_t door_ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The first use: open it, once. */
-static int __attribute__((noinline)) door_context_open(void)
+/* The first use (libdoor_context()): open it, once. */
+int libdoor_context_open(void)
 {
 	int fd, err;
 
 	pthread_mutex_lock(&door_ctx_lock);
-	fd = door_ctx;
+	fd = libdoor_ctx;
 	if (fd < 0) {
 		fd = open("/dev/doors", O_RDWR | O_CLOEXEC);
 		if (fd >= 0)
-			__atomic_store_n(&door_ctx, fd, __ATOMIC_RELEASE);
+			__atomic_store_n(&libdoor_ctx, fd, __ATOMIC_RELEASE);
 	}
 	err = errno;
 	pthread_mutex_unlock(&door_ctx_lock);
 	errno = err;
 	return fd;
-}
-
-int libdoor_context(void)
-{
-	int fd = __atomic_load_n(&door_ctx, __ATOMIC_ACQUIRE);
-
-	return fd >= 0 ? fd : door_context_open();
-}
-
-int libdoor_context_peek(void)
-{
-	return __atomic_load_n(&door_ctx, __ATOMIC_ACQUIRE);
 }
 
 static void door_prepare(void)
@@ -64,9 +52,9 @@ static void door_parent(void)
 
 static void door_child(void)
 {
-	if (door_ctx >= 0)
-		close(door_ctx);
-	door_ctx = -1;
+	if (libdoor_ctx >= 0)
+		close(libdoor_ctx);
+	libdoor_ctx = -1;
 	libdoor_server_forked();
 	pthread_mutex_unlock(&door_ctx_lock);
 	libdoor_xcreate_forked();

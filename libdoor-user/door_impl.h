@@ -20,10 +20,23 @@
 
 #define DOOR_PTR(p)	((__u64)(uintptr_t)(p))
 
-/* The process's door context (/dev/doors), opened on first use. */
-int libdoor_context(void);
+/* The process's door context (/dev/doors), or -1 before its first use. */
+extern int libdoor_ctx;
+int libdoor_context_open(void);
+
+/* The context, opened on first use: inline, a load and a test. */
+static inline int libdoor_context(void)
+{
+	int fd = __atomic_load_n(&libdoor_ctx, __ATOMIC_ACQUIRE);
+
+	return fd >= 0 ? fd : libdoor_context_open();
+}
+
 /* The same, or -1 if it is not open: never opens it. */
-int libdoor_context_peek(void);
+static inline int libdoor_context_peek(void)
+{
+	return __atomic_load_n(&libdoor_ctx, __ATOMIC_ACQUIRE);
+}
 
 /* DOOR_IOC_CREATE with any attributes; returns the descriptor. */
 int libdoor_create(door_server_procedure_t *proc, void *cookie,

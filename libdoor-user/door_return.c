@@ -9,7 +9,10 @@
  * door_return(), which delivers the results, waits for the next call and
  * jumps back to the loop's frame, dropping the procedure's: the stack does
  * not grow from one call to the next.  Nothing on the procedure's stack is
- * unwound (C++ destructors do not run), as on illumos.
+ * unwound (C++ destructors do not run), as on illumos.  The jump is the
+ * compiler's __builtin_longjmp(), a few instructions: glibc's siglongjmp()
+ * would also walk the thread's legacy cleanup chain, which no procedure
+ * can have entries in, and cost as much as the rest of door_return().
  *
  * door_return() returns only when it fails, with errno set, and the
  * thread then still holds the call: the procedure may return again.
@@ -38,7 +41,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +52,7 @@
 #define DOOR_BUF_SIZE	16384
 
 struct door_server {
-	sigjmp_buf loop;		/* the server loop's frame... */
+	void *loop[5];			/* the server loop's frame... */
 	int serving;			/* ...valid while this is set */
 	struct door_return_args args;	/* args.inv: the call being served */
 	char *buf;			/* receive buffer, or NULL */
@@ -193,14 +195,16 @@ static void door_dispatch(const struct door_server *self)
 		     (door_desc_t *)(uintptr_t)inv->desc_ptr, inv->desc_num);
 }
 
-static int door_serve(struct door_server *self, char *data, size_t size,
-		      door_desc_t *desc, uint_t ndesc)
+/* Not inlined: __builtin_longjmp() may not jump within one function. */
+static __attribute__((noinline)) int
+door_serve(struct door_server *self, char *data, size_t size,
+	   door_desc_t *desc, uint_t ndesc)
 {
 	if (door_park(self, data, size, desc, ndesc, 0) < 0)
 		return -1;
 
 	/* door_return() comes back here with self->args.inv, the next call. */
-	(void)sigsetjmp(self->loop, 0);
+	(void)__builtin_setjmp(self->loop);
 	self->serving = 1;
 	for (;;) {
 		door_dispatch(self);
@@ -223,5 +227,5 @@ DOOR_EXPORT int door_return(char *data_ptr, size_t data_size,
 
 	if (door_park(self, data_ptr, data_size, desc_ptr, num_desc, 0) < 0)
 		return -1;
-	siglongjmp(self->loop, 1);
+	__builtin_longjmp(self->loop, 1);
 }
