@@ -73,9 +73,11 @@ MODULE_PARM_DESC(spin_us, "most microseconds a side spins for its peer on anothe
 
 /*
  * The argument structures are copied in 8-byte words: on the hot path
- * that is cheaper than a byte-wise copy_{from,to}_user().
+ * that is cheaper than a byte-wise copy_{from,to}_user().  Inline: a
+ * call each way would cost as much again.
  */
-static int door_get_args(void *dst, const void __user *src, size_t size)
+static __always_inline int door_get_args(void *dst, const void __user *src,
+					 size_t size)
 {
 	const u64 __user *s = src;
 	u64 *d = dst;
@@ -156,8 +158,10 @@ static void door_parked(struct door_pool *pool)
  * parked.  Called with ctx->lock held; releases it.  The call record
  * belongs to the caller again as soon as its state is DONE.
  */
-static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
-			     struct door_call *call, int error, bool park)
+static __always_inline void door_call_finish(struct door_ctx *ctx,
+					     struct door_thread *t,
+					     struct door_call *call, int error,
+					     bool park)
 	__releases(&ctx->lock)
 {
 	struct task_struct *caller = call->caller;
@@ -175,7 +179,7 @@ static void door_call_finish(struct door_ctx *ctx, struct door_thread *t,
 	spin_unlock(&ctx->lock);
 	door_wake_sync(caller);
 	/* the caller runs elsewhere: likely to call again soon, spin then */
-	t->spin = num_online_cpus() > 1 &&
+	t->spin = READ_ONCE(spin_us) && num_online_cpus() > 1 &&
 		  task_cpu(caller) != raw_smp_processor_id();
 	rcu_read_unlock_sched();
 	door_parked(pool);

@@ -51,6 +51,7 @@
 #include <linux/kref.h>
 #include <linux/sizes.h>
 #include <linux/list.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
@@ -212,8 +213,36 @@ void door_ctx_put(struct door_ctx *ctx);
 void door_ctx_revoke_all(struct door_ctx *ctx);
 
 /* thread.c */
-struct door_thread *door_thread_find(struct door_ctx *ctx);
-struct door_thread *door_thread_get(struct door_ctx *ctx);
+struct door_thread *door_thread_new(struct door_ctx *ctx);
+
+/*
+ * The calling thread's record in @ctx, or NULL.  Only the thread itself
+ * (or the release of the context, when no ioctl runs) removes it, so it
+ * stays valid for the rest of the ioctl; other threads' records come and
+ * go under RCU (an rcu_read_lock_sched() section: inline, see call.c).
+ * Inline, as door_thread_get(): DOOR_IOC_RETURN looks it up every time.
+ */
+static inline struct door_thread *door_thread_find(struct door_ctx *ctx)
+{
+	struct pid *pid = task_pid(current);
+	struct door_thread *t, *found = NULL;
+
+	rcu_read_lock_sched();
+	hash_for_each_possible_rcu(ctx->threads, t, hnode, (unsigned long)pid)
+		if (t->pid == pid) {
+			found = t;
+			break;
+		}
+	rcu_read_unlock_sched();
+	return found;
+}
+
+/* The calling thread's record, made on first use; ctx is ours. */
+static inline struct door_thread *door_thread_get(struct door_ctx *ctx)
+{
+	return door_thread_find(ctx) ?: door_thread_new(ctx);
+}
+
 void door_thread_free(struct door_ctx *ctx, struct door_thread *t);
 long door_bind(struct door_ctx *ctx, struct door_fd_args __user *uarg);
 long door_bind_id(struct door_ctx *ctx, struct door_id_args __user *uarg);

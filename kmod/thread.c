@@ -12,35 +12,12 @@
 #include <linux/user_namespace.h>
 #include "doors.h"
 
-/*
- * The calling thread's record in @ctx, or NULL.  Only the thread itself
- * (or the release of the context, when no ioctl runs) removes it, so it
- * stays valid for the rest of the ioctl; other threads' records come and
- * go under RCU (an rcu_read_lock_sched() section: inline, see call.c).
- */
-struct door_thread *door_thread_find(struct door_ctx *ctx)
+/* The calling thread's record, made: door_thread_get() found none. */
+struct door_thread *door_thread_new(struct door_ctx *ctx)
 {
 	struct pid *pid = task_pid(current);
-	struct door_thread *t, *found = NULL;
+	struct door_thread *t;
 
-	rcu_read_lock_sched();
-	hash_for_each_possible_rcu(ctx->threads, t, hnode, (unsigned long)pid)
-		if (t->pid == pid) {
-			found = t;
-			break;
-		}
-	rcu_read_unlock_sched();
-	return found;
-}
-
-/* The calling thread's record, made on first use; ctx is ours. */
-struct door_thread *door_thread_get(struct door_ctx *ctx)
-{
-	struct pid *pid = task_pid(current);
-	struct door_thread *t = door_thread_find(ctx);
-
-	if (t)
-		return t;
 	if (!door_user_charge(ctx->user, DOOR_LIMIT_THREADS))
 		return NULL;
 	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
