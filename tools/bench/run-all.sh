@@ -151,7 +151,8 @@ call to the next, the whole reply up to 4 KiB.
   parked in its ioctl and sleeps, one spinlock, \`wake_up_process()\`
   and \`schedule()\` a side, no payload.  The floor of any synchronous
   call a module makes through \`ioctl()\`; against doorraw, what the
-  doors module adds.
+  doors module adds; function by function in [profile.md](profile.md)
+  (\`tools/bench/profile.sh\`).
 - **kcopy**, a reference, not a round trip: one \`pread()\` of the
   payload from a memfd, i.e. one kernel copy.  What 1 MiB adds to a
   mechanism's null round trip, divided by what it adds here, is the number
