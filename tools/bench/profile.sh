@@ -8,9 +8,10 @@
 # and user space: the icount meter's figure taken apart.  For each
 # mechanism, two boots of the VM in meter mode (tools/vm/run --icount,
 # nokaslr norandmaps) under QEMU's tbcount plugin (tools/bench/tbcount.c)
-# run doorbench for 100 and 600 ms of guest time; the difference between
-# the two counts every block the extra round trips ran, and nothing of
-# the boot, the process start-up or the exit.  Round trips are counted at
+# run doorbench for 5,000 and 30,000 timed round trips, after the same
+# calibration runs; the difference between the two counts every block
+# the extra round trips ran, and nothing of the boot, the processes'
+# set-up or their exit.  Round trips are counted at
 # an entry the mechanism passes a known number of times a round trip.
 # Writes Markdown tables: instructions per round trip of every function
 # (user space: of every function of doorbench and libdoor, of every other
@@ -48,19 +49,19 @@ for m; do anchor "$m" >/dev/null; done
 [ -n "$report" ] || make -C "$top" -s BUILD="$build" module bench
 mkdir -p "$out"
 
-# One boot: MECH for BUDGET ms; the block counts in $out/MECH.BUDGET.tb,
-# what the guest printed in $out/MECH.BUDGET.txt.
+# One boot: ITERS round trips of MECH; the block counts in
+# $out/MECH.ITERS.tb, what the guest printed in $out/MECH.ITERS.txt.
 boot() {
-	local m=$1 budget=$2 tb=$out/$1.$2.tb
+	local m=$1 iters=$2 tb=$out/$1.$2.tb
 	shift 2
 	rm -f "$tb"
-	echo "profile: $m, $budget ms" >&2
+	echo "profile: $m, $iters round trips" >&2
 	(cd "$top" && tools/vm/run --build "$build" --icount \
 		--append "nokaslr norandmaps" \
 		--plugin "$build/bench/tbcount.so,out=$tb" \
-		-- /opt/doors/bench/profile-guest "$m" "$budget" "$@") |
-		tr -d '\r' >"$out/$m.$budget.txt" ||
-		die "the VM run failed: $out/$m.$budget.txt"
+		-- /opt/doors/bench/profile-guest "$m" "$iters" "$@") |
+		tr -d '\r' >"$out/$m.$iters.txt" ||
+		die "the VM run failed: $out/$m.$iters.txt"
 	[ -s "$tb" ] || die "no block counts from the VM run ($tb)"
 }
 
@@ -97,12 +98,12 @@ symbols() {
 # Instructions by function in one boot, "NAME<TAB>COUNT", and the
 # anchor's entries as "=entries<TAB>COUNT".
 by_function() {
-	local m=$1 budget=$2 a
+	local m=$1 iters=$2 a
 
 	a=$(anchor "$m")
 	{
-		symbols "$out/$m.$budget.txt"
-		sed 's/ / 1 /' "$out/$m.$budget.tb"
+		symbols "$out/$m.$iters.txt"
+		sed 's/ / 1 /' "$out/$m.$iters.tb"
 	} | LC_ALL=C sort -k1,1 -k2,2n |
 	awk -v anchor="${a% *}" '
 		$2 == 0 { name = $3; start = $1; next }
@@ -112,16 +113,16 @@ by_function() {
 		      printf "=entries\t%d\n", entries }'
 }
 
-[ -n "$report" ] || boot "$1" 100 kallsyms
-[ -n "$report" ] || mv "$out/$1.100.txt" "$out/kallsyms.txt"
+[ -n "$report" ] || boot "$1" 1000 kallsyms
+[ -n "$report" ] || mv "$out/$1.1000.txt" "$out/kallsyms.txt"
 for m; do
 	[ -z "$report" ] || continue
-	boot "$m" 100
-	boot "$m" 600
+	boot "$m" 5000
+	boot "$m" 30000
 	per=$(anchor "$m")
 	{
-		by_function "$m" 600 | sed 's/^/+\t/'
-		by_function "$m" 100 | sed 's/^/-\t/'
+		by_function "$m" 30000 | sed 's/^/+\t/'
+		by_function "$m" 5000 | sed 's/^/-\t/'
 	} | awk -F '\t' -v m="$m" -v per="${per##* }" '
 		{ v[$2] += ($1 == "+" ? $3 : -$3) }
 		END {
@@ -198,14 +199,14 @@ for each mechanism (handoff: the bare hand-off; doorraw: the door call
 through raw ioctls; door: the door call through libdoor).  QEMU's TCG
 plugin \`tools/bench/tbcount.c\` counts how many times the guest ran each
 translation block.  Each mechanism runs in two boots of the meter-mode VM
-(100 and 600 ms of round trips, booted \`nokaslr norandmaps\`), and the
-difference between the two is divided by the round trips it holds: the
-boot, the processes' start and their exit cancel out.  User space is
+(booted \`nokaslr norandmaps\`): 5,000 and 30,000 timed round trips,
+after the same calibration runs.  The difference between the two is
+divided by the round trips it holds: the boot, the processes' set-up and
+their exit cancel out.  User space is
 named by function for doorbench and libdoor, by object otherwise (libc:
 mostly the \`ioctl()\` wrapper).  The totals come within 2 % of the
 meter's figures: a block that an interrupt leaves early counts whole,
-and a few functions (timer interrupts, a wait of doorbench's set-up)
-vary from one boot to the next.
+and the timer interrupts vary from one boot to the next.
 
 ## What the doors module and libdoor add
 
