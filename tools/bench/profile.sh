@@ -17,8 +17,8 @@
 # (user space: of every function of doorbench and libdoor, of every other
 # object as a whole) that takes 2 or more in some mechanism, and the
 # total, in Documentation/profile.md.  About a minute and a half a
-# mechanism.  --report only writes the tables again from the counts of
-# the last run.  BUILD as for run-all.sh.
+# mechanism.  --report only makes the tables again from the block counts
+# of the last run.  BUILD as for run-all.sh.
 set -euo pipefail
 
 die() {
@@ -116,9 +116,8 @@ by_function() {
 [ -n "$report" ] || boot "$1" 1000 kallsyms
 [ -n "$report" ] || mv "$out/$1.1000.txt" "$out/kallsyms.txt"
 for m; do
-	[ -z "$report" ] || continue
-	boot "$m" 5000
-	boot "$m" 30000
+	[ -n "$report" ] || boot "$m" 5000
+	[ -n "$report" ] || boot "$m" 30000
 	per=$(anchor "$m")
 	{
 		by_function "$m" 30000 | sed 's/^/+\t/'
