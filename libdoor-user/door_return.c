@@ -11,8 +11,9 @@
  * not grow from one call to the next.  Nothing on the procedure's stack is
  * unwound (C++ destructors do not run), as on illumos.  The jump is the
  * compiler's __builtin_longjmp(), a few instructions: glibc's siglongjmp()
- * would also walk the thread's legacy cleanup chain, which no procedure
- * can have entries in, and cost as much as the rest of door_return().
+ * would first walk the thread's legacy cleanup chain (glibc's own; that
+ * of pthread_cleanup_push() is another), at the cost of the rest of
+ * door_return().
  *
  * door_return() returns only when it fails, with errno set, and the
  * thread then still holds the call: the procedure may return again.
