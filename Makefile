@@ -3,10 +3,10 @@
 # Solaris doors on Linux.
 #
 #   make [all]      module, libdoor, selftests, examples, seed programs, bench,
-#                   fuzz (doorfuzz and doorstorm)
+#                   fuzz (doorfuzz and doorstorm), doorctl (the command)
 #   make module     kmod/doors.ko, against KDIR (default: the newest Debian
 #                   6.1 kernel whose image and headers are both installed)
-#   make lib | tests | examples | seed | bench | fuzz
+#   make lib | tests | examples | seed | bench | fuzz | doorctl
 #   make setup      install what is needed from Debian (tools/setup.sh)
 #   make demo       setup, build, boot the VM, run door servers and clients
 #   make check      setup, build, boot the VM, run every selftest, then a
@@ -45,11 +45,11 @@ CHECKPATCH := $(BUILD)/checkpatch/checkpatch.pl
 CHECKPATCH_FILES := $(addprefix $(BUILD)/checkpatch/,checkpatch.pl \
 		      spelling.txt const_structs.checkpatch)
 
-.PHONY: all module lib ksft tests examples seed bench fuzz setup demo check \
+.PHONY: all module lib ksft tests examples seed bench fuzz doorctl setup demo check \
 	check-debug \
 	checkpatch sparse man-check clean kdir
 
-all: module lib tests examples seed bench fuzz
+all: module lib tests examples seed bench fuzz doorctl
 
 kdir:
 	$(if $(KDIR),,$(error no 6.1 kernel image with its headers: run make setup, or set KDIR))
@@ -71,6 +71,9 @@ bench: lib
 
 fuzz: lib
 	$(Q)$(MAKE) -C tools/fuzz $(SUB)
+
+doorctl: lib
+	$(Q)$(MAKE) -C tools/doorctl $(SUB)
 
 # The kselftest harness comes from Debian's kernel source, never the tree.
 ksft: $(KSFT)
@@ -109,7 +112,7 @@ check: setup
 # The debug kernel's module is built by the script, in $(BUILD), not kmod/.
 check-debug:
 	$(Q)tools/setup.sh --debug-kernel
-	$(Q)$(MAKE) $(if $(Q),-s) lib tests examples seed bench fuzz
+	$(Q)$(MAKE) $(if $(Q),-s) lib tests examples seed bench fuzz doorctl
 	$(Q)BUILD=$(BUILD) tools/kernel/check-debug.sh $(CHECK_DEBUG_ARGS)
 
 man-check:
