@@ -14,7 +14,7 @@
 #   make check-debug  the same, longer (10^6 fuzz operations, 10,000
 #                   iterations per storm) and with fault injection, on
 #                   the debug kernel (tools/kernel/check-debug.sh; hours)
-#   make checkpatch | sparse | man-check (libdoor's manual pages)
+#   make checkpatch | sparse | man-check (libdoor's and doorctl's manual pages)
 #   make clean
 #
 # Variables: KDIR, SEED_DIR (default ../shared/seed), BUILD (default build),
@@ -116,7 +116,8 @@ check-debug:
 	$(Q)BUILD=$(BUILD) tools/kernel/check-debug.sh $(CHECK_DEBUG_ARGS)
 
 man-check:
-	$(Q)$(MAKE) $(if $(Q),-s) -C libdoor-user man-check
+	$(Q)$(MAKE) $(if $(Q),-s) -C libdoor-user man-check \
+		MAN1=$(CURDIR)/tools/doorctl/doorctl.1
 
 checkpatch: $(CHECKPATCH_FILES)
 	$(Q)perl $(CHECKPATCH) --no-tree $(if $(Q),--quiet) -f \
