@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # usage: tools/bench/profile.sh [--report] [MECH...]
-#        (default MECH: handoff doorraw door)
+#        (MECH: handoff, doorraw, door, futex; default all four)
 #
 # Where a null round trip's instructions go, function by function, kernel
 # and user space: the icount meter's figure taken apart.  For each
@@ -34,14 +34,15 @@ if [ "${1-}" = --report ]; then
 	report=1
 	shift
 fi
-[ $# -gt 0 ] || set -- handoff doorraw door
+[ $# -gt 0 ] || set -- handoff doorraw door futex
 
 # The entry each mechanism's round trip passes, and how many times.
 anchor() {
 	case $1 in
 	door | doorraw) echo "door_call[doors] 1" ;;
 	handoff) echo "handoff_ioctl[doors_handoff] 2" ;;
-	*) die "no entry known for $1 (door, doorraw or handoff)" ;;
+	futex) echo "futex_wake 2" ;;
+	*) die "no entry known for $1 (door, doorraw, handoff or futex)" ;;
 	esac
 }
 for m; do anchor "$m" >/dev/null; done
@@ -195,7 +196,9 @@ doors.ko and libdoor from revision $revision.
 The icount meter of [benchmarks.md](benchmarks.md) taken apart: the
 instructions of one null round trip, by function, kernel and user space,
 for each mechanism (handoff: the bare hand-off; doorraw: the door call
-through raw ioctls; door: the door call through libdoor).  QEMU's TCG
+through raw ioctls; door: the door call through libdoor; futex: the
+futex ping-pong, in whichever pattern of wake-ups its boot fell into,
+see benchmarks.md).  QEMU's TCG
 plugin \`tools/bench/tbcount.c\` counts how many times the guest ran each
 translation block.  Each mechanism runs in two boots of the meter-mode VM
 (booted \`nokaslr norandmaps\`): 5,000 and 30,000 timed round trips,
