@@ -366,6 +366,22 @@ TEST_F(doorctl, list_of_a_process_with_no_doors_shows_none)
 	ASSERT_EQ(NULL, strchr(strchr(self->r.out, '\n') + 1, '\n'));
 }
 
+TEST_F(doorctl, list_of_a_missing_process_fails)
+{
+	char pid[16];
+	pid_t gone = fork();
+
+	ASSERT_LE(0, gone);
+	if (gone == 0)
+		_exit(0);
+	ASSERT_EQ(0, wait_status(gone));
+	snprintf(pid, sizeof(pid), "%d", gone);
+	ASSERT_EQ(0, RUN(&self->r, "list", pid, "1"));
+	ASSERT_EQ(1, self->r.status);
+	ASSERT_NE(NULL, strstr(self->r.err, ": no such process\n"));
+	ASSERT_EQ(0, strncmp("PID ", self->r.out, 4));
+}
+
 TEST_F(doorctl, list_of_a_bad_pid_is_a_usage_error)
 {
 	ASSERT_EQ(0, RUN(&self->r, "list", "12x"));

@@ -160,6 +160,9 @@ static int call(int argc, char **argv)
 	return 0;
 }
 
+/* doorctl list: a line a door descriptor, under a heading. */
+#define LIST_FORMAT	"%-8s %-16s %-5s %-10s %-8s %-12s %s\n"
+
 /* The "door-NAME:" fields of a descriptor's fdinfo, as one line. */
 static void list_fd(const char *pid, const char *comm, const char *fd)
 {
@@ -178,11 +181,11 @@ static void list_fd(const char *pid, const char *comm, const char *fd)
 		sscanf(line, "door-active: %31s", active);
 	}
 	fclose(f);
-	printf("%-8s %-16s %-5s %-10s %-8s %-12s %s\n", pid, comm, fd, id,
-	       target, attr, active);
+	printf(LIST_FORMAT, pid, comm, fd, id, target, attr, active);
 }
 
-static void list_pid(const char *pid)
+/* Returns -1 with errno set if the process's descriptors are not visible. */
+static int list_pid(const char *pid)
 {
 	char path[PATH_MAX], comm[32] = "?";
 	struct dirent *e;
@@ -199,7 +202,7 @@ static void list_pid(const char *pid)
 	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
 	dir = opendir(path);
 	if (!dir)
-		return;		/* gone, or not ours to look at */
+		return -1;	/* gone, or not ours to look at */
 	while ((e = readdir(dir))) {
 		struct stat st;
 
@@ -210,32 +213,40 @@ static void list_pid(const char *pid)
 			list_fd(pid, comm, e->d_name);
 	}
 	closedir(dir);
+	return 0;
 }
 
 static int list(int argc, char **argv)
 {
 	struct dirent *e;
 	DIR *proc;
-	int i;
+	int i, status = 0;
 
 	for (i = 0; i < argc; i++)
 		if (!argv[i][0] || strspn(argv[i], "0123456789") !=
 				   strlen(argv[i]))
 			return usage();
-	printf("%-8s %-16s %-5s %-10s %-8s %-12s %s\n", "PID", "COMMAND",
-	       "FD", "ID", "TARGET", "ATTRIBUTES", "ACTIVE");
-	for (i = 0; i < argc; i++)
-		list_pid(argv[i]);
+	printf(LIST_FORMAT, "PID", "COMMAND", "FD", "ID", "TARGET", "ATTRIBUTES",
+	       "ACTIVE");
+	for (i = 0; i < argc; i++) {
+		if (list_pid(argv[i])) {
+			fprintf(stderr, "doorctl: %s: %s\n", argv[i],
+				errno == ENOENT ? "no such process" :
+				strerror(errno));
+			status = 1;
+		}
+	}
 	if (argc)
-		return 0;
+		return status;
 	proc = opendir("/proc");
 	if (!proc) {
 		fprintf(stderr, "doorctl: /proc: %s\n", strerror(errno));
 		return 1;
 	}
+	/* processes that exit meanwhile, or whose descriptors we may not see */
 	while ((e = readdir(proc)))
 		if (isdigit((unsigned char)e->d_name[0]))
-			list_pid(e->d_name);
+			(void)list_pid(e->d_name);
 	closedir(proc);
 	return 0;
 }
