@@ -413,7 +413,7 @@ function target_notes(    h, r, d, f, u, b, d4, c0, c4, c, lim, name, i, n) {
 	print "Each target, as the most that module and libdoor together may add to the floor, in each pattern:"
 	print ""
 	floor_table()
-	print "The floor is made of the two system calls (entry, `ioctl` dispatch, security hook, exit) and the two wake-ups and context switches between processes (run-queue accounting, PSI, `switch_mm`, FPU state): kernel code a module cannot bypass on 6.1 (it cannot call `try_to_wake_up()` itself nor switch tasks directly, and `preempt_enable_no_resched` is off-limits).  Where the floor leaves no room, the target is out of reach of any module; where it leaves some, the row says how much of the module's and libdoor's work would have to go."
+	print "The floor is made of the two system calls (entry, `ioctl` dispatch, security hook, exit) and the two wake-ups and context switches between processes (run-queue accounting, PSI, `switch_mm`, FPU state): kernel code a module cannot bypass on 6.1 (it cannot call `try_to_wake_up()` itself nor switch tasks directly, and `preempt_enable_no_resched` is off-limits).  Where the floor leaves no room, the target is out of reach of any module; where it leaves some, the row says how much of the module's and libdoor's work would have to go.  What that work is, function by function (the two ioctls' own code, most of it: checks, the call record, the pool, the copies of the argument structures), is in [profile.md](profile.md)."
 	print ""
 	d4 = icount_rt("door", 4096)
 	c0 = icount_rt("kcopy", 0)
