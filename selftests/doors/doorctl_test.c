@@ -5,13 +5,11 @@
  * doors; the test attaches them to files and runs doorctl on those.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <door.h>
@@ -79,52 +77,16 @@ struct run {
 	char err[4096];
 };
 
-static size_t read_all(int fd, char *buf, size_t size)
-{
-	size_t len = 0;
-	ssize_t n;
-
-	while (len < size - 1 &&
-	       (n = read(fd, buf + len, size - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	return len;
-}
-
 /*
  * Run doorctl with argv (argv[0] is replaced by its path), its standard
- * output to a pipe or, if stdout_file, to that file.
+ * output to r->out or, if stdout_file, to that file.
  */
 static int run(struct run *r, const char *stdout_file, char **argv)
 {
-	int out[2], err[2];
-	pid_t pid;
-
-	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
-		return -1;
 	argv[0] = (char *)install_path("doorctl/doorctl");
-	pid = fork();
-	if (pid == 0) {
-		int fd = stdout_file ? open(stdout_file, O_WRONLY) : out[1];
-
-		if (fd < 0 || dup2(fd, 1) < 0 || dup2(err[1], 2) < 0)
-			_exit(126);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	read_all(out[0], r->out, sizeof(r->out));
-	read_all(err[0], r->err, sizeof(r->err));
-	close(out[0]);
-	close(err[0]);
-	r->status = pid > 0 ? wait_status(pid) : -1;
-	return pid > 0 ? 0 : -1;
+	r->status = run_program(argv, stdout_file, r->out, sizeof(r->out),
+				r->err, sizeof(r->err));
+	return r->status < 0 ? -1 : 0;
 }
 
 #define RUN(r, ...) run(r, NULL, (char *[]){ "doorctl", __VA_ARGS__, NULL })

@@ -64,31 +64,6 @@ static void read_line(int fd, char *buf, size_t size)
 	buf[len] = '\0';
 }
 
-/* Run argv[0] to its end; its standard output goes to out. */
-static int run(char *const argv[], char *out, size_t size)
-{
-	size_t len = 0;
-	ssize_t ret;
-	int pipefd[2];
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while (len < size - 1 &&
-	       (ret = read(pipefd[0], out + len, size - 1 - len)) > 0)
-		len += ret;
-	out[len] = '\0';
-	close(pipefd[0]);
-	return pid < 0 ? -1 : wait_status(pid);
-}
-
 static char *installed(const char *path)
 {
 	return strdup(install_path(path));
@@ -142,7 +117,7 @@ static void run_seed_client(struct __test_metadata *_metadata,
 	char *argv[] = { self->client_path, NULL };
 	char out[256];
 
-	EXPECT_EQ(0, run(argv, out, sizeof(out)));
+	EXPECT_EQ(0, run_program(argv, NULL, out, sizeof(out), NULL, 0));
 	EXPECT_STREQ(SEED_RESPONSE, out);
 }
 
@@ -221,7 +196,8 @@ TEST_F(example, client_gets_reply)
 		 self->server);
 	ASSERT_STREQ(expected, line);
 
-	EXPECT_EQ(0, run(client_argv, out, sizeof(out)));
+	EXPECT_EQ(0, run_program(client_argv, NULL, out, sizeof(out), NULL,
+				 0));
 	snprintf(expected, sizeof(expected), "Reply: pid %d: HELLO, DOOR\n",
 		 self->server);
 	EXPECT_STREQ(expected, out);

@@ -261,6 +261,53 @@ void wait_blocked_in_ioctl(pid_t tid)
 	}
 }
 
+/* Read fd to its end into buf (size bytes at most, NUL-terminated). */
+static void read_to_end(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size - 1 &&
+	       ((n = read(fd, buf + len, size - 1 - len)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		len += n > 0 ? n : 0;
+	buf[len] = '\0';
+}
+
+int run_program(char *const argv[], const char *stdout_file, char *out,
+		size_t size, char *err, size_t err_size)
+{
+	int o[2], e[2] = { -1, -1 };
+	pid_t pid;
+
+	if (pipe2(o, O_CLOEXEC))
+		return -1;
+	if (err && pipe2(e, O_CLOEXEC)) {
+		close(o[0]);
+		close(o[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int fd = stdout_file ? open(stdout_file, O_WRONLY) : o[1];
+
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
+		    dup2(err ? e[1] : o[1], STDERR_FILENO) < 0)
+			_exit(126);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(o[1]);
+	read_to_end(o[0], out, size);
+	close(o[0]);
+	if (err) {
+		close(e[1]);
+		read_to_end(e[0], err, err_size);
+		close(e[0]);
+	}
+	return pid < 0 ? -1 : wait_status(pid);
+}
+
 int wait_status(pid_t pid)
 {
 	int status;

@@ -74,6 +74,17 @@ void wait_blocked_in_ioctl(pid_t tid);
 int wait_status(pid_t pid);
 
 /*
+ * Run argv[0] to its end.  Its standard output goes to out (size bytes
+ * at most, NUL-terminated), or to the file stdout_file if not NULL; its
+ * standard error to err (err_size bytes), or with its standard output if
+ * err is NULL.  err is read once the output has ended: a program writing
+ * more than a pipe holds to both at once would block.  Returns its exit
+ * status (wait_status()), or -1.
+ */
+int run_program(char *const argv[], const char *stdout_file, char *out,
+		size_t size, char *err, size_t err_size);
+
+/*
  * A file installed with the tests: path is relative to the install
  * directory (/opt/doors in the VM, build/ in the tree).  The result is a
  * static buffer, overwritten by the next call.
