@@ -45,27 +45,12 @@ static void big(void *cookie, char *argp, size_t arg_size,
 	door_return(reply, sizeof(reply), NULL, 0);
 }
 
-/* Results with one descriptor, of /dev/null, passed and closed here. */
-static void passfd(void *cookie, char *argp, size_t arg_size,
-		   door_desc_t *dp, uint_t n_desc)
-{
-	door_desc_t d = { .d_attributes = DOOR_DESCRIPTOR | DOOR_RELEASE };
-
-	(void)cookie;
-	(void)argp;
-	(void)arg_size;
-	(void)dp;
-	(void)n_desc;
-	d.d_data.d_desc.d_descriptor = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	door_return(NULL, 0, &d, 1);
-}
-
 static int make_doors(int *fds)
 {
 	fds[ECHO] = door_create(echo, NULL, 0);
 	fds[PRIVATE] = door_create(echo, NULL, DOOR_PRIVATE | DOOR_NO_CANCEL);
 	fds[BIG] = door_create(big, NULL, 0);
-	fds[PASSFD] = door_create(passfd, NULL, 0);
+	fds[PASSFD] = door_create(devnull_proc, NULL, 0);
 	return fds[ECHO] < 0 || fds[PRIVATE] < 0 || fds[BIG] < 0 ||
 	       fds[PASSFD] < 0 ? -1 : 0;
 }

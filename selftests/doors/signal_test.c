@@ -294,21 +294,6 @@ static void note_signal(int sig)
 	(void)!write(handled[1], "s", 1);
 }
 
-static void give_released(void *cookie, char *argp, size_t arg_size,
-			  door_desc_t *dp, uint_t n_desc)
-{
-	door_desc_t d = { .d_attributes = DOOR_DESCRIPTOR | DOOR_RELEASE };
-
-	(void)cookie;
-	(void)argp;
-	(void)arg_size;
-	(void)dp;
-	(void)n_desc;
-	given = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	d.d_data.d_desc.d_descriptor = given;
-	door_return(NULL, 0, &d, 1);
-}
-
 TEST(release_not_repeated_when_park_restarts)
 {
 	struct sigaction sa = { .sa_handler = note_signal,
@@ -322,7 +307,7 @@ TEST(release_not_repeated_when_park_restarts)
 	ASSERT_EQ(0, pipe2(handled, O_CLOEXEC));
 	ASSERT_EQ(0, sigaction(SIGUSR2, &sa, NULL));
 	door_server_create(NULL);	/* the thread is ours */
-	give = door_create(give_released, NULL, 0);
+	give = door_create(devnull_proc, &given, 0);
 	ASSERT_LE(0, give);
 	plain = door_create(echo_proc, NULL, 0);
 	ASSERT_LE(0, plain);

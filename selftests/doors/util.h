@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <door.h>
+
 /* A pointer the kernel must refuse: an inaccessible page kept reserved. */
 void *bad_ptr(void);
 
@@ -72,6 +74,14 @@ void wait_blocked_in_ioctl(pid_t tid);
 
 /* Wait for pid; return its exit status, 128 + signal, or -1. */
 int wait_status(pid_t pid);
+
+/*
+ * A server procedure that returns no data and one descriptor, of
+ * /dev/null, passed with DOOR_RELEASE (closed once passed).  Its number
+ * goes first to the int the cookie points to, if it is not NULL.
+ */
+void devnull_proc(void *cookie, char *argp, size_t arg_size,
+		  door_desc_t *dp, uint_t n_desc);
 
 /*
  * Run argv[0] to its end.  Its standard output goes to out (size bytes
