@@ -525,15 +525,23 @@ void door_objects_settled(const struct door_objects *then,
 /*
  * Freed objects reach their cache late (RCU, kfree_rcu's batching,
  * KASAN's quarantine), so push them back until two rounds in a row free
- * nothing more of the three counts, at most 50 rounds.
+ * nothing more of the three counts, at most 50 rounds; and for 6 s at
+ * least.  A kfree_rcu() batch (the module's thread records) is only
+ * sure to be on its way once its timer has run, 5 s after its first
+ * object (6.1's KFREE_DRAIN_JIFFIES): a storm shorter than that, on a
+ * quiet host, left hundreds of records in one, uncounted until the next
+ * storm.
  */
 void slab_sample(struct slab_sample *s)
 {
 	struct slab_sample prev;
 	unsigned int round, still = 0;
+	double until = now() + 6;
 
 	slab_read(s);
-	for (round = 0; round < 50 && still < 2; round++) {
+	for (round = 0; round < 50 && (still < 2 || now() < until); round++) {
+		if (still >= 2)
+			usleep(200000);	/* waiting for the batches' timer */
 		prev = *s;
 		slab_push();
 		slab_read(s);
