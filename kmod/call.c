@@ -151,20 +151,78 @@ static void door_parked(struct door_pool *pool)
 		wake_up(&pool->wait);
 }
 
+/* door_yield()'s longest backoff: 2^6 - 1 hand-offs. */
+#define DOOR_YIELD_SHIFT_MAX	6
+
+/*
+ * Right after waking @p, in an RCU-sched section: @p, with a reference,
+ * if it was woken on this CPU and @h does not say to wait, for
+ * door_yield(); NULL otherwise.
+ */
+static inline struct task_struct *door_yield_get(struct task_struct *p,
+						 struct door_yield_hint *h)
+{
+	u8 skip = READ_ONCE(h->skip);
+
+	if (task_cpu(p) != raw_smp_processor_id())
+		return NULL;
+	if (skip) {
+		WRITE_ONCE(h->skip, skip - 1);
+		return NULL;
+	}
+	get_task_struct(p);
+	return p;
+}
+
+/*
+ * Run @p (door_yield_get()), just woken to take our call or our results,
+ * in our place before we wait for it: yield_to() makes it the next task
+ * to run here, and we stay runnable.  Going to sleep instead would take
+ * us off the run queue, and the peer's wake-up would put us back: that
+ * accounting, twice a round trip, is most of what a hand-off costs
+ * (Documentation/benchmarks.md).  We get the CPU back when the peer
+ * sleeps or yields to us in turn, or when the scheduler says so, and then
+ * wait as usual: sleep if the peer is not done.
+ *
+ * The scheduler runs @p only if that is fair: CFS does not if @p's
+ * virtual run time is ahead of ours by more than the wake-up granularity,
+ * which happens when the peer does more of the work of each round trip
+ * than we do.  We learn it from our context switch count, unchanged, and
+ * back off (@h): then we sleep instead, for up to 63 hand-offs before
+ * trying again.
+ */
+static void door_yield(struct task_struct *p, struct door_yield_hint *h)
+{
+	unsigned long nivcsw = current->nivcsw;
+	u8 shift;
+
+	if (!p)
+		return;
+	yield_to(p, false);
+	put_task_struct(p);
+	if (current->nivcsw != nivcsw) {
+		WRITE_ONCE(h->shift, 0);
+		return;
+	}
+	shift = min(READ_ONCE(h->shift) + 1, DOOR_YIELD_SHIFT_MAX);
+	WRITE_ONCE(h->shift, shift);
+	WRITE_ONCE(h->skip, (1 << shift) - 1);
+}
+
 /*
  * Finish a call served by @t with @error (or EINTR if its caller gave up),
  * and if @park, park the thread (door_enqueue()) in the same critical
  * section, before the caller runs again: its next call finds the thread
  * parked.  Called with ctx->lock held; releases it.  The call record
- * belongs to the caller again as soon as its state is DONE.
+ * belongs to the caller again as soon as its state is DONE.  Returns,
+ * if @park, the caller to yield to (door_yield_get()).
  */
-static __always_inline void door_call_finish(struct door_ctx *ctx,
-					     struct door_thread *t,
-					     struct door_call *call, int error,
-					     bool park)
+static __always_inline struct task_struct *
+door_call_finish(struct door_ctx *ctx, struct door_thread *t,
+		 struct door_call *call, int error, bool park)
 	__releases(&ctx->lock)
 {
-	struct task_struct *caller = call->caller;
+	struct task_struct *caller = call->caller, *peer = NULL;
 	struct door_pool *pool = NULL;
 
 	t->call = NULL;
@@ -178,11 +236,14 @@ static __always_inline void door_call_finish(struct door_ctx *ctx,
 	smp_store_release(&call->state, DOOR_CALL_DONE);
 	spin_unlock(&ctx->lock);
 	door_wake_sync(caller);
+	if (park)
+		peer = door_yield_get(caller, &t->yield);
 	/* the caller runs elsewhere: likely to call again soon, spin then */
 	t->spin = READ_ONCE(spin_us) && num_online_cpus() > 1 &&
 		  task_cpu(caller) != raw_smp_processor_id();
 	rcu_read_unlock_sched();
 	door_parked(pool);
+	return peer;
 }
 
 /*
@@ -208,7 +269,10 @@ static struct door_thread *door_pick(struct door_pool *pool)
 	return first;
 }
 
-/* Give the call to a parked server thread of the door's pool. */
+/*
+ * Give the call to a parked server thread of the door's pool, and let it
+ * run in our place.
+ */
 static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 {
 	struct door *door = call->door;
@@ -245,7 +309,9 @@ static int door_dispatch(struct door_ctx *ctx, struct door_call *call)
 	server = t->task;
 	spin_unlock(&ctx->lock);
 	door_wake_sync(server);
+	server = door_yield_get(server, &door->yield);
 	rcu_read_unlock_sched();
+	door_yield(server, &door->yield);
 	return 0;
 }
 
@@ -640,10 +706,12 @@ static long door_copy_call(struct door_ctx *ctx, struct door_thread *t,
  * Hand the results of the call @t serves, if any, to its caller: small
  * ones through the call record, large ones that fit the caller's rbuf
  * straight into it (its pages pinned), larger ones by the caller itself
- * from our memory while we wait.
+ * from our memory while we wait.  *@parked says whether the thread is
+ * parked already, *@peer is the caller to yield to (door_yield_get()).
  */
 static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
-			struct door_return_args *args, bool *parked)
+			struct door_return_args *args, bool *parked,
+			struct task_struct **peer)
 {
 	bool park = !(args->flags & DOOR_RETURN_EXIT);
 	void __user *data = u64_to_user_ptr(args->data_ptr);
@@ -662,7 +730,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	if (!call || args->flags & DOOR_RETURN_ABORT) {
 		/* no call, or its caller is gone: nothing to deliver */
 		if (call) {
-			door_call_finish(ctx, t, call, -EINTR, park);
+			*peer = door_call_finish(ctx, t, call, -EINTR, park);
 			*parked = park;
 		} else {
 			spin_unlock(&ctx->lock);
@@ -682,7 +750,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	if (!size && !args->desc_num) {
 		/* nothing to copy: finish now, not busy (null results) */
 		call->res_size = 0;
-		door_call_finish(ctx, t, call, 0, park);
+		*peer = door_call_finish(ctx, t, call, 0, park);
 		*parked = park;
 		return 0;
 	}
@@ -726,7 +794,7 @@ static int door_deliver(struct door_ctx *ctx, struct door_thread *t,
 	call->res_size = size;
 	if (size <= DOOR_INLINE_MAX || placed || call->abandoned) {
 		call->placed = placed;
-		door_call_finish(ctx, t, call, error, park);
+		*peer = door_call_finish(ctx, t, call, error, park);
 		*parked = park;
 		return 0;
 	}
@@ -789,10 +857,12 @@ static void door_unmap_args(struct door_thread *t)
 /*
  * Park in the pool (unless @parked: door_call_finish() did) until a call
  * or an unreferenced invocation arrives; nservers is what is left.  Only
- * the thread itself binds or unbinds it: its pool holds still.
+ * the thread itself binds or unbinds it: its pool holds still.  @peer,
+ * the caller just answered, runs first (door_yield()).
  */
 static int door_park(struct door_ctx *ctx, struct door_thread *t,
-		     unsigned int *nservers, bool parked)
+		     unsigned int *nservers, bool parked,
+		     struct task_struct *peer)
 {
 	struct door_pool *pool = t->bound ? &t->bound->pool : &ctx->pool;
 
@@ -802,6 +872,7 @@ static int door_park(struct door_ctx *ctx, struct door_thread *t,
 		spin_unlock(&ctx->lock);
 		door_parked(parked ? pool : NULL);
 	}
+	door_yield(peer, &t->yield);
 
 	if (t->spin && READ_ONCE(spin_us)) {
 		u64 end = local_clock() + READ_ONCE(spin_us) * NSEC_PER_USEC;
@@ -971,6 +1042,7 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 	struct door_return_args args __uninitialized;
 	struct door_thread *t;
 	unsigned int nservers;
+	struct task_struct *peer = NULL;
 	bool parked = false;
 	int ret;
 
@@ -986,7 +1058,7 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 		return -ENOMEM;
 
 	t->cancel_signal = args.cancel_signal;
-	ret = door_deliver(ctx, t, &args, &parked);
+	ret = door_deliver(ctx, t, &args, &parked, &peer);
 	if (ret)
 		return ret;
 	if (args.flags & DOOR_RETURN_EXIT) {
@@ -997,8 +1069,9 @@ long door_return(struct door_ctx *ctx, struct door_return_args __user *uarg)
 	if (t->argmap_len > DOOR_ARGMAP_KEEP)
 		door_unmap_args(t);
 	do {
-		ret = door_park(ctx, t, &nservers, parked);
+		ret = door_park(ctx, t, &nservers, parked, peer);
 		parked = false;
+		peer = NULL;
 		if (!ret && t->unref)
 			ret = door_take_unref(ctx, t, uarg, nservers);
 		else if (!ret)

@@ -76,6 +76,16 @@ struct door_files {
 	u32 ndesc;
 };
 
+/*
+ * door_yield()'s backoff, for the hand-offs in one direction: after a
+ * yield that did not run the peer, the next 2^shift - 1 are not tried.
+ * A hint: updated without a lock.
+ */
+struct door_yield_hint {
+	u8 skip;
+	u8 shift;
+};
+
 /* Server threads parked ready to serve: a process's, or a private door's. */
 struct door_pool {
 	struct hlist_head parked;	/* door_thread.park, most recent first */
@@ -118,6 +128,7 @@ struct door {
 	u64 id;
 	bool revoked;
 	bool unref_dropped;		/* a descriptor went since queued */
+	struct door_yield_hint yield;	/* callers' to its server threads */
 	unsigned int active;		/* calls dispatched, not finished */
 	unsigned int nbound;		/* threads bound to it */
 	u32 desc_max;
@@ -157,6 +168,7 @@ struct door_thread {
 	struct door *unref;		/* unref invocation being served */
 	unsigned int nservers;		/* pool->nparked when it was woken */
 	bool spin;			/* last caller ran elsewhere: spin */
+	struct door_yield_hint yield;	/* its own, to its callers */
 	int cancel_signal;		/* for abandoned calls, or 0 */
 	unsigned long argmap;		/* argument mapping to unmap */
 	size_t argmap_len;
