@@ -6,7 +6,8 @@
  * the call record (on the caller's stack) and wakes it; the server places
  * the arguments in its own address space, runs the procedure in user
  * space, and its next DOOR_IOC_RETURN hands the results back, wakes the
- * caller and parks again, all in the same ioctl.
+ * caller and parks again, all in the same ioctl.  Each side, having
+ * woken the other on this CPU, yields to it rather than sleep (yield.h).
  *
  * Wake-ups: the waker reads the sleeper's task pointer before publishing
  * the state that lets the sleeper leave, and wakes it inside an RCU
@@ -149,64 +150,6 @@ static void door_parked(struct door_pool *pool)
 {
 	if (pool && wq_has_sleeper(&pool->wait))
 		wake_up(&pool->wait);
-}
-
-/* door_yield()'s longest backoff: 2^6 - 1 hand-offs. */
-#define DOOR_YIELD_SHIFT_MAX	6
-
-/*
- * Right after waking @p, in an RCU-sched section: @p, with a reference,
- * if it was woken on this CPU and @h does not say to wait, for
- * door_yield(); NULL otherwise.
- */
-static inline struct task_struct *door_yield_get(struct task_struct *p,
-						 struct door_yield_hint *h)
-{
-	u8 skip = READ_ONCE(h->skip);
-
-	if (task_cpu(p) != raw_smp_processor_id())
-		return NULL;
-	if (skip) {
-		WRITE_ONCE(h->skip, skip - 1);
-		return NULL;
-	}
-	get_task_struct(p);
-	return p;
-}
-
-/*
- * Run @p (door_yield_get()), just woken to take our call or our results,
- * in our place before we wait for it: yield_to() makes it the next task
- * to run here, and we stay runnable.  Going to sleep instead would take
- * us off the run queue, and the peer's wake-up would put us back: that
- * accounting, twice a round trip, is most of what a hand-off costs
- * (Documentation/benchmarks.md).  We get the CPU back when the peer
- * sleeps or yields to us in turn, or when the scheduler says so, and then
- * wait as usual: sleep if the peer is not done.
- *
- * The scheduler runs @p only if that is fair: CFS does not if @p's
- * virtual run time is ahead of ours by more than the wake-up granularity,
- * which happens when the peer does more of the work of each round trip
- * than we do.  We learn it from our context switch count, unchanged, and
- * back off (@h): then we sleep instead, for up to 63 hand-offs before
- * trying again.
- */
-static void door_yield(struct task_struct *p, struct door_yield_hint *h)
-{
-	unsigned long nivcsw = current->nivcsw;
-	u8 shift;
-
-	if (!p)
-		return;
-	yield_to(p, false);
-	put_task_struct(p);
-	if (current->nivcsw != nivcsw) {
-		WRITE_ONCE(h->shift, 0);
-		return;
-	}
-	shift = min(READ_ONCE(h->shift) + 1, DOOR_YIELD_SHIFT_MAX);
-	WRITE_ONCE(h->shift, shift);
-	WRITE_ONCE(h->skip, (1 << shift) - 1);
 }
 
 /*

@@ -58,6 +58,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 #include "../uapi/linux/doors.h"
+#include "yield.h"
 
 /* Arguments and results up to this size travel inside the call record. */
 #define DOOR_INLINE_MAX		512
@@ -74,16 +75,6 @@ struct door_files {
 	struct file *inl[DOOR_FILES_INLINE];
 	struct door_udesc *desc;	/* the sender's array */
 	u32 ndesc;
-};
-
-/*
- * door_yield()'s backoff, for the hand-offs in one direction: after a
- * yield that did not run the peer, the next 2^shift - 1 are not tried.
- * A hint: updated without a lock.
- */
-struct door_yield_hint {
-	u8 skip;
-	u8 shift;
 };
 
 /* Server threads parked ready to serve: a process's, or a private door's. */

@@ -68,6 +68,7 @@ extern const struct mechanism seqpacket_mechanism;
 extern const struct mechanism binder_mechanism;
 extern const struct mechanism doorraw_mechanism;
 extern const struct mechanism handoff_mechanism;
+extern const struct mechanism yield_mechanism;
 extern const struct mechanism kcopy_mechanism;
 
 #define MAX_MECHANISMS	16

@@ -4,7 +4,9 @@
  * client's ioctl wakes the server parked in its ioctl and sleeps; the
  * server's next ioctl wakes the client and parks again.  One spinlock,
  * wake_up_process() and schedule() a side, no payload: the floor of any
- * synchronous call a module makes through ioctl(), which a door call pays
+ * synchronous call a module makes through ioctl() and sleeps in.
+ * "yield": the same, but the waker yields to the peer it woke before it
+ * waits (kmod/yield.h), as a door call does: the floor a door call pays
  * plus its own work.  Null calls only.
  */
 #include <err.h>
@@ -16,9 +18,16 @@
 
 #include "bench.h"
 
-#define HANDOFF_SERVE	_IO('h', 1)
-#define HANDOFF_CALL	_IO('h', 2)
-#define HANDOFF_DEV	"/dev/doors_handoff"
+#define HANDOFF_SERVE		_IO('h', 1)
+#define HANDOFF_CALL		_IO('h', 2)
+#define HANDOFF_SERVE_YIELD	_IO('h', 3)
+#define HANDOFF_CALL_YIELD	_IO('h', 4)
+#define HANDOFF_DEV		"/dev/doors_handoff"
+
+struct handoff {
+	int fd;
+	unsigned long serve, call;	/* the ioctls */
+};
 
 static const char *unsupported(size_t size)
 {
@@ -29,34 +38,52 @@ static const char *unsupported(size_t size)
 
 static void trip(void *ctx, unsigned long i)
 {
-	int fd = *(int *)ctx;
+	const struct handoff *h = ctx;
 
 	(void)i;
-	while (ioctl(fd, HANDOFF_CALL)) {
+	while (ioctl(h->fd, h->call)) {
 		if (errno != EAGAIN)	/* the server is not parked yet */
 			err(1, "HANDOFF_CALL");
 		sched_yield();
 	}
 }
 
-static struct result run(const struct bench_cfg *cfg)
+static struct result serve(const struct bench_cfg *cfg, struct handoff *h)
 {
-	int fd = open(HANDOFF_DEV, O_RDWR | O_CLOEXEC), result_fd;
+	int result_fd;
 	pid_t pid;
 
-	if (fd < 0)
+	h->fd = open(HANDOFF_DEV, O_RDWR | O_CLOEXEC);
+	if (h->fd < 0)
 		err(1, HANDOFF_DEV);
 	interrupt_on_client_exit();
 	pid = client_fork(cfg->client_cpu, &result_fd);
 	if (pid == 0)
-		client_exit(result_fd, client_loop(cfg, trip, &fd));
+		client_exit(result_fd, client_loop(cfg, trip, h));
 	/* serve until the client's exit interrupts the wait */
-	while (!ioctl(fd, HANDOFF_SERVE))
+	while (!ioctl(h->fd, h->serve))
 		;
 	if (errno != EINTR)
 		err(1, "HANDOFF_SERVE");
-	close(fd);
+	close(h->fd);
 	return client_wait(pid, result_fd);
+}
+
+static struct result run(const struct bench_cfg *cfg)
+{
+	struct handoff h = { .serve = HANDOFF_SERVE, .call = HANDOFF_CALL };
+
+	return serve(cfg, &h);
+}
+
+static struct result run_yield(const struct bench_cfg *cfg)
+{
+	struct handoff h = {
+		.serve = HANDOFF_SERVE_YIELD,
+		.call = HANDOFF_CALL_YIELD,
+	};
+
+	return serve(cfg, &h);
 }
 
 const struct mechanism handoff_mechanism = {
@@ -64,4 +91,11 @@ const struct mechanism handoff_mechanism = {
 	.label = "bare ioctl hand-off (doors_handoff.ko, reference)",
 	.unsupported = unsupported,
 	.run = run,
+};
+
+const struct mechanism yield_mechanism = {
+	.name = "yield",
+	.label = "bare ioctl hand-off, yielding (doors_handoff.ko, reference)",
+	.unsupported = unsupported,
+	.run = run_yield,
 };

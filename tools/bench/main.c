@@ -29,6 +29,7 @@ const struct mechanism *const mechanisms[] = {
 	&binder_mechanism,
 	&doorraw_mechanism,
 	&handoff_mechanism,
+	&yield_mechanism,
 	&kcopy_mechanism,
 };
 const size_t nr_mechanisms = ARRAY_SIZE(mechanisms);

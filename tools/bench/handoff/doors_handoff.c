@@ -9,7 +9,10 @@
  * call arrives.  HANDOFF_CALL: hand the CPU to the parked server and
  * sleep until it hands it back.  One spinlock, wake_up_process() and
  * schedule(): what a door call does, without a door, a context, a call
- * record, arguments or results.  A test tool: no cancellation, one
+ * record, arguments or results.  HANDOFF_SERVE_YIELD and
+ * HANDOFF_CALL_YIELD do the same, but the waker yields to the peer it has
+ * woken before it waits, as a door call does (the doors module's
+ * yield.h, built with this file).  A test tool: no cancellation, one
  * server thread, one caller at a time.
  */
 #include <linux/fs.h>
@@ -19,14 +22,19 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
+#include "yield.h"
 
-#define HANDOFF_SERVE	_IO('h', 1)
-#define HANDOFF_CALL	_IO('h', 2)
+#define HANDOFF_SERVE		_IO('h', 1)
+#define HANDOFF_CALL		_IO('h', 2)
+#define HANDOFF_SERVE_YIELD	_IO('h', 3)
+#define HANDOFF_CALL_YIELD	_IO('h', 4)
 
 static DEFINE_SPINLOCK(handoff_lock);
 static struct task_struct *handoff_server;	/* parked */
 static struct task_struct *handoff_caller;	/* served */
 static bool handoff_called, handoff_done;
+/* the yields' backoff: to the server, to the caller */
+static struct door_yield_hint handoff_hints[2];
 
 /* Sleep until *flag, or a signal; consumes the flag. */
 static int handoff_wait(bool *flag)
@@ -50,9 +58,9 @@ static int handoff_wait(bool *flag)
 	return 0;
 }
 
-static long handoff_serve(void)
+static long handoff_serve(bool yield)
 {
-	struct task_struct *caller;
+	struct task_struct *caller, *peer = NULL;
 
 	spin_lock(&handoff_lock);
 	caller = handoff_caller;
@@ -62,15 +70,19 @@ static long handoff_serve(void)
 	if (caller)
 		smp_store_release(&handoff_done, true);
 	spin_unlock(&handoff_lock);
-	if (caller)
+	if (caller) {
 		wake_up_process(caller);
+		if (yield)
+			peer = door_yield_get(caller, &handoff_hints[1]);
+	}
 	rcu_read_unlock();
+	door_yield(peer, &handoff_hints[1]);
 	return handoff_wait(&handoff_called);
 }
 
-static long handoff_call(void)
+static long handoff_call(bool yield)
 {
-	struct task_struct *server;
+	struct task_struct *server, *peer = NULL;
 
 	spin_lock(&handoff_lock);
 	server = handoff_server;
@@ -84,7 +96,10 @@ static long handoff_call(void)
 	smp_store_release(&handoff_called, true);
 	spin_unlock(&handoff_lock);
 	wake_up_process(server);
+	if (yield)
+		peer = door_yield_get(server, &handoff_hints[0]);
 	rcu_read_unlock();
+	door_yield(peer, &handoff_hints[0]);
 	for (;;) {
 		set_current_state(TASK_KILLABLE);
 		if (smp_load_acquire(&handoff_done))
@@ -103,9 +118,11 @@ static long handoff_ioctl(struct file *file, unsigned int cmd,
 {
 	switch (cmd) {
 	case HANDOFF_SERVE:
-		return handoff_serve();
+	case HANDOFF_SERVE_YIELD:
+		return handoff_serve(cmd == HANDOFF_SERVE_YIELD);
 	case HANDOFF_CALL:
-		return handoff_call();
+	case HANDOFF_CALL_YIELD:
+		return handoff_call(cmd == HANDOFF_CALL_YIELD);
 	}
 	return -ENOTTY;
 }
