@@ -108,7 +108,7 @@ function panel(x0, y0, w, h, meter, unit, title,
 }
 
 END {
-	split("door #d62728 futex #1f77b4 eventfd #17becf pipe #2ca02c unix #9467bd seqpacket #8c564b binder #ff7f0e kcopy #7f7f7f doorraw #e377c2 handoff #bcbd22", c, " ")
+	split("door #d62728 futex #1f77b4 eventfd #17becf pipe #2ca02c unix #9467bd seqpacket #8c564b binder #ff7f0e kcopy #7f7f7f doorraw #e377c2 handoff #bcbd22 yield #aec7e8", c, " ")
 	for (i = 1; i < 20; i += 2)
 		color[c[i]] = c[i + 1]
 	for (i = 0; i < nmech; i++)

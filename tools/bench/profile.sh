@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # usage: tools/bench/profile.sh [--report] [MECH...]
-#        (MECH: handoff, doorraw, door, futex; default all four)
+#        (MECH: handoff, yield, doorraw, door, futex; default all five)
 #
 # Where a null round trip's instructions go, function by function, kernel
 # and user space: the icount meter's figure taken apart.  For each
@@ -34,15 +34,15 @@ if [ "${1-}" = --report ]; then
 	report=1
 	shift
 fi
-[ $# -gt 0 ] || set -- handoff doorraw door futex
+[ $# -gt 0 ] || set -- handoff yield doorraw door futex
 
 # The entry each mechanism's round trip passes, and how many times.
 anchor() {
 	case $1 in
 	door | doorraw) echo "door_call[doors] 1" ;;
-	handoff) echo "handoff_ioctl[doors_handoff] 2" ;;
+	handoff | yield) echo "handoff_ioctl[doors_handoff] 2" ;;
 	futex) echo "futex_wake 2" ;;
-	*) die "no entry known for $1 (door, doorraw, handoff or futex)" ;;
+	*) die "no entry known for $1 (door, doorraw, handoff, yield or futex)" ;;
 	esac
 }
 for m; do anchor "$m" >/dev/null; done
@@ -207,7 +207,8 @@ doors.ko and libdoor from revision $revision.
 
 The icount meter of [benchmarks.md](benchmarks.md) taken apart: the
 instructions of one null round trip, by function, kernel and user space,
-for each mechanism (handoff: the bare hand-off; doorraw: the door call
+for each mechanism (handoff: the bare hand-off; yield: the same, each
+side yielding to the peer it woke; doorraw: the door call
 through raw ioctls; door: the door call through libdoor; futex: the
 futex ping-pong, in whichever pattern of wake-ups its boot fell into,
 see benchmarks.md).  QEMU's TCG

@@ -359,7 +359,7 @@ function floor_table(    i, j, p, h, d, f, lim, c, n) {
 	n = split("futex 0.85 unix 0.45 binder 0.35", c, " ")
 	for (j = 1; j <= 3; j++) {
 		p = icount_places[j]
-		h = icount_rt("handoff", 0, p)
+		h = icount_rt("yield", 0, p)
 		d = icount_rt("door", 0, p)
 		if (h == "" || d == "")
 			continue
@@ -393,27 +393,28 @@ function pattern_table(    i, j, p, m, s) {
 }
 
 # Why the unmet targets are not met, from the same records: the bare
-# hand-off (the floor of a module's ioctl hand-off), door_call without
-# libdoor, one kernel copy.
-function target_notes(    h, r, d, f, u, b, d4, c0, c4, c, lim, name, i, n) {
+# hand-offs (the floor of a module's ioctl hand-off, sleeping and
+# yielding), door_call without libdoor, one kernel copy.
+function target_notes(    h, y, r, d, f, u, b, d4, c0, c4, c, lim, name, i, n) {
 	h = icount_rt("handoff", 0)
+	y = icount_rt("yield", 0)
 	r = icount_rt("doorraw", 0)
 	d = icount_rt("door", 0)
-	if (h == "" || r == "" || d == "")
+	if (h == "" || y == "" || r == "" || d == "")
 		return
 	print "### What the null-call targets ask of a module"
 	print ""
-	printf("The bare hand-off (doors_handoff.ko: an ioctl that wakes the peer parked in its ioctl and sleeps, one spinlock, `wake_up_process()` and `schedule()` a side, nothing else) costs %s instructions a round trip in this boot.  A door call is that floor plus the doors module's work (doorraw − handoff: %s) plus libdoor's (door_call − doorraw: %s): %s.\n\n",
-	       eng(h), eng(r - h), eng(d - r), eng(d))
+	printf("The bare hand-off (doors_handoff.ko: an ioctl that wakes the peer parked in its ioctl and sleeps, one spinlock, `wake_up_process()` and `schedule()` a side, nothing else) costs %s instructions a round trip in this boot.  Most of that is the scheduler's: a side that sleeps leaves the run queue, and the wake-up that ends its wait puts it back, twice a round trip.  The yielding hand-off (the same, but a side that has woken its peer on its own CPU yields to it with `yield_to()` and stays runnable, kmod/yield.h) costs %s.  A door call does what the yielding one does: it is that floor plus the doors module's work (doorraw − yield: %s) plus libdoor's (door_call − doorraw: %s): %s.\n\n",
+	       eng(h), eng(y), eng(r - y), eng(d - r), eng(d))
 	if (("icount", "block") in seen) {
-		print "On one CPU the peers' figures depend on whether waking the peer preempts the waker.  If it does, the waker's next wait finds its answer already there and does not block: a futex or pipe round trip then takes one real wake-up, not two.  With CFS's default wake-up granularity (1 ms) that depends on how far apart the virtual run times of the two processes happened to start, so from one boot, or one fork, to the next a peer's figure moves between its two patterns.  doorbench measures both, on the same boot: *block* sets `wakeup_granularity_ns` to 4 s (wake-ups never preempt: every waiter blocks), *preempt* sets it to 0 (a wake-up preempts whenever CFS allows).  A door call always blocks in its call, so it takes two wake-ups either way, as the bare hand-off does.  Instructions per null round trip, and the client's context switches per round trip (voluntary / involuntary):"
+		print "On one CPU the peers' figures depend on whether waking the peer preempts the waker.  If it does, the waker's next wait finds its answer already there and does not block: a futex or pipe round trip then takes one real wake-up, not two.  With CFS's default wake-up granularity (1 ms) that depends on how far apart the virtual run times of the two processes happened to start, so from one boot, or one fork, to the next a peer's figure moves between its two patterns.  doorbench measures both, on the same boot: *block* sets `wakeup_granularity_ns` to 4 s (wake-ups never preempt: every waiter blocks), *preempt* sets it to 0 (a wake-up preempts whenever CFS allows).  The yields depend on the pattern too: CFS runs the peer a side yields to only if the peer's virtual run time is not ahead of the yielder's by more than the wake-up granularity.  In a ping-pong one side does more of each round trip's work, so by default one side's yields fail after a while: that side backs off and sleeps, and the other yields (the client's involuntary switch below).  With *block*'s granularity every yield succeeds and neither side sleeps; *preempt*'s is the default's pattern.  Instructions per null round trip, and the client's context switches per round trip (voluntary / involuntary):"
 		print ""
 		pattern_table()
 	}
-	print "Each target, as the most that module and libdoor together may add to the floor, in each pattern:"
+	print "Each target, as the most that module and libdoor together may add to the floor (the yielding hand-off), in each pattern:"
 	print ""
 	floor_table()
-	print "The floor is made of the two system calls (entry, `ioctl` dispatch, security hook, exit) and the two wake-ups and context switches between processes (run-queue accounting, PSI, `switch_mm`, FPU state): kernel code a module cannot bypass on 6.1 (it cannot call `try_to_wake_up()` itself nor switch tasks directly, and `preempt_enable_no_resched` is off-limits).  Where the floor leaves no room, the target is out of reach of any module; where it leaves some, the row says how much of the module's and libdoor's work would have to go.  What that work is, function by function (the two ioctls' own code, most of it: checks, the call record, the pool, the copies of the argument structures), is in [profile.md](profile.md)."
+	print "The floor is made of the two system calls (entry, `ioctl` dispatch, security hook, exit), the two context switches between processes (PSI, `switch_mm`, FPU state) and the yields or, where a yield is not taken, the sleep and wake-up (run-queue accounting): kernel code a module cannot bypass on 6.1 (it cannot call `try_to_wake_up()` itself nor switch tasks directly, and `preempt_enable_no_resched` is off-limits).  Where the floor leaves no room, the target is out of reach of any module; where it leaves some, the row says how much of the module's and libdoor's work would have to go.  What that work is, function by function (the two ioctls' own code, most of it: checks, the call record, the pool, the copies of the argument structures), is in [profile.md](profile.md)."
 	print ""
 	d4 = icount_rt("door", 4096)
 	c0 = icount_rt("kcopy", 0)
@@ -454,14 +455,17 @@ function wall_notes(    c1, c2) {
 		return
 	print "### The wall-clock targets"
 	print ""
-	printf("Null round trips, unpinned, median (range) of the repetitions: door_call %s, bare hand-off %s, pipe %s, futex %s.  ",
+	printf("Null round trips, unpinned, median (range) of the repetitions: door_call %s, bare hand-off %s, yielding hand-off %s, pipe %s, futex %s.  ",
 	       wall_rt("door", "unpinned"), wall_rt("handoff", "unpinned"),
-	       wall_rt("pipe", "unpinned"), wall_rt("futex", "unpinned"))
+	       wall_rt("yield", "unpinned"), wall_rt("pipe", "unpinned"),
+	       wall_rt("futex", "unpinned"))
 	print "The guest's two CPUs are QEMU TCG threads on a host of two CPUs that other engineers' VMs share (see the load averages above): a round trip that crosses CPUs waits for the host to run the other vCPU's thread, and how long that takes depends on the host's load more than on the guest.  The verdicts above compare the ranges, not just the medians: a target is met only if every pairing of repetitions meets it."
 	print ""
-	printf("The floor against pipe: the bare hand-off, which wakes the peer and sleeps and does nothing else, takes %s of a pipe round trip unpinned, %s pinned on one CPU, %s across CPUs (medians; over the repetitions' ranges in brackets); door_call takes %s, %s and %s.  Where the hand-off is above 0.5×, no call made through a module's `ioctl()` can meet the pipe target in this guest.  ",
+	printf("The floor against pipe: the bare hand-off, which wakes the peer and sleeps and does nothing else, takes %s of a pipe round trip unpinned, %s pinned on one CPU, %s across CPUs (medians; over the repetitions' ranges in brackets); the yielding hand-off %s, %s and %s; door_call takes %s, %s and %s.  Where both hand-offs are above 0.5×, no call made through a module's `ioctl()` can meet the pipe target in this guest.  ",
 	       wall_ratio("handoff", "pipe", "unpinned"), wall_ratio("handoff", "pipe", "same"),
-	       wall_ratio("handoff", "pipe", "cross"), wall_ratio("door", "pipe", "unpinned"),
+	       wall_ratio("handoff", "pipe", "cross"), wall_ratio("yield", "pipe", "unpinned"),
+	       wall_ratio("yield", "pipe", "same"), wall_ratio("yield", "pipe", "cross"),
+	       wall_ratio("door", "pipe", "unpinned"),
 	       wall_ratio("door", "pipe", "same"), wall_ratio("door", "pipe", "cross"))
 	printf("Counted in instructions (the meter), door_call takes %s of a pipe round trip: 0.5× in time would have to come from placement, a door's server run on its caller's CPU where a pipe's reader is woken on another.  In this guest one CPU is not the cheap place: the hand-off takes %s pinned on one CPU and %s across two.  The likely reason is QEMU's: TCG flushes a vCPU's software TLB whenever the guest writes CR3, so each switch between two processes on one vCPU is followed by page-table walks in software, which a vCPU that stays in one process does not pay.\n\n",
 	       sprintf("%.2f×", med["icount", "unpinned", "door", 0] / med["icount", "unpinned", "pipe", 0]),
@@ -469,7 +473,7 @@ function wall_notes(    c1, c2) {
 	c1 = "door" SUBSEP 1 SUBSEP 2
 	c2 = "door" SUBSEP 2 SUBSEP 2
 	if ((c1 in cmed) && (c2 in cmed))
-		printf("Two clients against two server threads can reach twice the calls of one only if each client and its server thread keep a vCPU of their own, and the host gives the VM both of its CPUs: with the host shared, the 2-client figure measures the host's spare CPU as much as the module.  The module does what it can from the inside: the hand-off wake-ups say WF_SYNC, the dispatch prefers the parked thread that last ran on the caller's CPU, the server thread parks again before its caller is woken, the lock is taken briefly (once by the caller, two or three times by the server thread).  Measured: %.0f calls/s with one client, %.0f with two (%.2f×).\n\n",
+		printf("Two clients against two server threads can reach twice the calls of one only if each client and its server thread keep a vCPU of their own, and the host gives the VM both of its CPUs: with the host shared, the 2-client figure measures the host's spare CPU as much as the module.  The module does what it can from the inside: the hand-off wake-ups say WF_SYNC, a side yields to the peer it woke on its own CPU, the dispatch prefers the parked thread that last ran on the caller's CPU, the server thread parks again before its caller is woken, the lock is taken briefly (once by the caller, two or three times by the server thread).  Measured: %.0f calls/s with one client, %.0f with two (%.2f×).\n\n",
 		       cmed[c1], cmed[c2], cmed[c2] / cmed[c1])
 }
 

@@ -149,9 +149,13 @@ call to the next, the whole reply up to 4 KiB.
 - **handoff**, a reference: the bare hand-off of a module of its own
   (tools/bench/handoff/doors_handoff.c): an ioctl that wakes the peer
   parked in its ioctl and sleeps, one spinlock, \`wake_up_process()\`
-  and \`schedule()\` a side, no payload.  The floor of any synchronous
-  call a module makes through \`ioctl()\`; against doorraw, what the
-  doors module adds; function by function in [profile.md](profile.md)
+  and \`schedule()\` a side, no payload: the floor of a synchronous call
+  a module makes through \`ioctl()\` and sleeps in.
+- **yield**, a reference: the same hand-off, but each side, having woken
+  its peer on its own CPU, yields to it with \`yield_to()\` before it
+  waits, as a door call does (kmod/yield.h, built into both modules):
+  the floor of the door call's design; against doorraw, what the doors
+  module adds; function by function in [profile.md](profile.md)
   (\`tools/bench/profile.sh\`).
 - **kcopy**, a reference, not a round trip: one \`pread()\` of the
   payload from a memfd, i.e. one kernel copy.  What 1 MiB adds to a

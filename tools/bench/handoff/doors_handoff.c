@@ -41,6 +41,7 @@ static int handoff_wait(bool *flag)
 {
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
+		/* pairs with the peer's store: what it did before is visible */
 		if (smp_load_acquire(flag))
 			break;
 		if (signal_pending(current)) {
@@ -67,7 +68,7 @@ static long handoff_serve(bool yield)
 	handoff_caller = NULL;
 	handoff_server = current;
 	rcu_read_lock();
-	if (caller)
+	if (caller)	/* pairs with handoff_call()'s load */
 		smp_store_release(&handoff_done, true);
 	spin_unlock(&handoff_lock);
 	if (caller) {
@@ -93,6 +94,7 @@ static long handoff_call(bool yield)
 	handoff_server = NULL;
 	handoff_caller = current;
 	rcu_read_lock();
+	/* pairs with handoff_wait()'s load */
 	smp_store_release(&handoff_called, true);
 	spin_unlock(&handoff_lock);
 	wake_up_process(server);
@@ -102,6 +104,7 @@ static long handoff_call(bool yield)
 	door_yield(peer, &handoff_hints[0]);
 	for (;;) {
 		set_current_state(TASK_KILLABLE);
+		/* pairs with handoff_serve()'s store */
 		if (smp_load_acquire(&handoff_done))
 			break;
 		if (fatal_signal_pending(current))
