@@ -221,7 +221,9 @@ their exit cancel out.  User space is
 named by function for doorbench and libdoor, by object otherwise (libc:
 mostly the \`ioctl()\` wrapper).  The totals come within 2 % of the
 meter's figures: a block that an interrupt leaves early counts whole,
-and the timer interrupts vary from one boot to the next.
+and the timer interrupts vary from one boot to the next.  That variation
+also leaves a few rows that no round trip runs, some negative (code that
+ran more in the shorter boot), among the kernel's \`.cold\` parts.
 
 ## What the doors module and libdoor add
 
