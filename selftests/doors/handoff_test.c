@@ -20,7 +20,7 @@
 #include "util.h"
 
 #define NCALLS		1000
-#define SPIN_NS		100000000LL	/* the long procedure's CPU time */
+#define SPIN_NS		200000000LL	/* the long procedure's CPU time */
 
 /* The server process's context switches so far. */
 struct counts {
@@ -136,7 +136,10 @@ TEST_F(one_cpu, calls_hand_over_by_yielding)
 /*
  * A caller that yielded gets the CPU back while the procedure runs; it
  * then sleeps until the results come, rather than yield again and again:
- * it takes almost none of the procedure's CPU time.
+ * it takes almost none of the procedure's CPU time, where taking turns
+ * would take about as much.  (The bound leaves room for a host that
+ * stops the VM's CPU while the caller runs on it: the guest counts that
+ * time as the caller's.)
  */
 TEST_F(one_cpu, caller_of_long_procedure_sleeps)
 {
@@ -154,7 +157,7 @@ TEST_F(one_cpu, caller_of_long_procedure_sleeps)
 	TH_LOG("caller: %lld us of CPU, %ld voluntary switches", used / 1000,
 	       r1.ru_nvcsw - r0.ru_nvcsw);
 	ASSERT_LE(1, r1.ru_nvcsw - r0.ru_nvcsw);
-	ASSERT_GT(SPIN_NS / 10, used);
+	ASSERT_GT(SPIN_NS / 4, used);
 }
 
 DOORS_HARNESS_MAIN
