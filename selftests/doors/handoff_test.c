@@ -160,4 +160,23 @@ TEST_F(one_cpu, caller_of_long_procedure_sleeps)
 	ASSERT_GT(SPIN_NS / 4, used);
 }
 
+/*
+ * A real-time caller cannot yield to a server of the fair class: it
+ * sleeps instead, and the server, on its CPU, gets to run.  (Yielding
+ * again and again, it would leave the server only what real-time
+ * throttling grants, 5 % of the CPU: the calls would outlast the test.)
+ */
+TEST_F(one_cpu, realtime_caller)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	struct counts c;
+	int i;
+
+	ASSERT_EQ(0, sched_setscheduler(0, SCHED_FIFO, &sp));
+	for (i = 0; i < NCALLS; i++)
+		ASSERT_EQ(0, call_report(self->fd[REPORT], &c));
+	sp.sched_priority = 0;
+	ASSERT_EQ(0, sched_setscheduler(0, SCHED_OTHER, &sp));
+}
+
 DOORS_HARNESS_MAIN
