@@ -64,11 +64,12 @@ static inline struct task_struct *door_yield_get(struct task_struct *p,
 /* Run @p, from door_yield_get(), in our place; drops the reference. */
 static inline void door_yield(struct task_struct *p, struct door_yield_hint *h)
 {
-	unsigned long nivcsw = current->nivcsw;
+	unsigned long nivcsw;
 	u8 shift;
 
 	if (!p)
 		return;
+	nivcsw = current->nivcsw;
 	yield_to(p, false);
 	put_task_struct(p);
 	if (current->nivcsw != nivcsw) {
